@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Modality } from './config';
+import type { LucidModel } from './model';
+
+/**
+ * Returns x unchanged in the forward pass and a zero gradient in the backward pass
+ * (tfjs has no public stop_gradient).
+ */
+export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  save([]);
+  return { value: x.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as <T extends tf.Tensor>(x: T) => T;
+
+/**
+ * ReLU pre-activations before Top-K, with the latents the modality may not use set to 0.
+ * @param x normalised activations [n, d]
+ * @returns [n, m]
+ */
+export function preActivations(model: LucidModel, modality: Modality, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const p = model[modality];
+    const pre = tf.matMul(tf.sub(x, p.bPre), p.wEnc).add(p.bEnc).relu();
+    return tf.mul(pre, model.allowed[modality]) as tf.Tensor2D;
+  });
+}
+
+/**
+ * Keeps the k largest entries of every row and zeroes the rest. The mask is computed without a
+ * gradient, so gradients reach exactly the kept entries (as in a Top-K SAE).
+ * Rows with ties at the k-th value may keep more than k entries; with real-valued activations
+ * ties only happen at 0, where keeping them changes nothing.
+ * @param pre [n, m] non-negative
+ */
+export function topKDense(pre: tf.Tensor2D, k: number): tf.Tensor2D {
+  return tf.tidy(() => tf.mul(pre, topKMask(pre, k)) as tf.Tensor2D);
+}
+
+/**
+ * 1 where an entry is among its row's k largest and positive, else 0 [n, m]; a constant for autodiff
+ * (computed inside one custom-gradient node, so no comparison op is ever differentiated).
+ */
+export function topKMask(pre: tf.Tensor2D, k: number): tf.Tensor2D {
+  const masked = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([]);
+    const value = tf.tidy(() => {
+      const kth = tf.topk(x, k, false).values.slice([0, k - 1], [-1, 1]);
+      return tf.logicalAnd(tf.greaterEqual(x, kth), tf.greater(x, 0)).toFloat();
+    });
+    return { value, gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+  });
+  return masked(pre) as tf.Tensor2D;
+}
+
+/** Sparse codes as the UI and the command line read them. */
+export interface SparseCodes {
+  /** Activation of each kept latent, largest first [n, k]. */
+  values: tf.Tensor2D;
+  /** Latent index of each value [n, k] (int32). */
+  indices: tf.Tensor2D;
+}
+
+/**
+ * Encodes normalised activations into dense Top-K codes.
+ * @param x [n, d] normalised with the model's statistics
+ * @returns codes z [n, m] with at most k non-zeros per row (more only on exact ties)
+ */
+export function encode(model: LucidModel, modality: Modality, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => topKDense(preActivations(model, modality, x), model.config.k));
+}
+
+/**
+ * Encodes into the sparse form: the k largest codes of each row and their latent ids.
+ * @param x [n, d]
+ */
+export function encodeSparse(model: LucidModel, modality: Modality, x: tf.Tensor2D): SparseCodes {
+  return tf.tidy(() => {
+    const { values, indices } = tf.topk(preActivations(model, modality, x), model.config.k, true);
+    return { values: values as tf.Tensor2D, indices: indices as tf.Tensor2D };
+  });
+}
+
+/**
+ * Reconstructs activations from codes: x̂ = z · W_dec + b_pre.
+ * @param z [n, m]
+ * @returns [n, d]
+ */
+export function decode(model: LucidModel, modality: Modality, z: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(z, model[modality].wDec).add(model[modality].bPre));
+}

@@ -1,0 +1,285 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Modality } from './config';
+import type { PairBatch } from './batch';
+import { decode, preActivations, stopGradient, topKDense } from './encode';
+import type { LucidModel } from './model';
+import { frozenSinkhornPlan } from './sinkhorn';
+
+/** Smallest transport mass; its log stands in for log 0 and keeps every log-sum-exp finite. */
+const MIN_MASS = 1e-30;
+/** Added to code energies so an all-silent image or caption still gets uniform marginals. */
+const ENERGY_FLOOR = 1e-6;
+
+/**
+ * Fraction of variance unexplained: Σ w‖x − x̂‖² / Σ w‖x − x̄‖², x̄ the weighted mean row.
+ * @param x [n, d]
+ * @param xHat [n, d]
+ * @param weight [n] row weights (1 = counts, 0 = padding); all ones when omitted
+ */
+export function fvu(x: tf.Tensor2D, xHat: tf.Tensor2D, weight?: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const w = weight ? weight.expandDims(1) : tf.onesLike(x.slice([0, 0], [-1, 1]));
+    const mean = tf.sum(tf.mul(x, w), 0).div(tf.sum(w).maximum(1e-12));
+    const residual = tf.sum(tf.mul(tf.square(tf.sub(x, xHat)), w));
+    const total = tf.sum(tf.mul(tf.square(tf.sub(x, mean)), w));
+    return residual.div(total.maximum(1e-12)) as tf.Scalar;
+  });
+}
+
+/**
+ * AuxK loss (Gao et al. 2024, §A.2): the dead latents' top-kAux codes must explain the residual
+ * x − x̂ (held fixed). Returns 0 when no latent of the modality is dead.
+ * @param pre pre-Top-K ReLU activations [n, m]
+ * @param dead 1 for a dead latent [m]
+ */
+export function auxKLoss(
+  model: LucidModel,
+  modality: Modality,
+  x: tf.Tensor2D,
+  xHat: tf.Tensor2D,
+  pre: tf.Tensor2D,
+  dead: tf.Tensor1D,
+  weight?: tf.Tensor1D,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const deadAllowed = tf.mul(dead, model.allowed[modality]);
+    const kAux = Math.min(model.config.kAux, pre.shape[1]);
+    const codes = topKDense(tf.mul(pre, deadAllowed) as tf.Tensor2D, kAux);
+    const residual = stopGradient(tf.sub(x, xHat) as tf.Tensor2D) as tf.Tensor2D;
+    const residualHat = tf.matMul(codes, model[modality].wDec) as tf.Tensor2D;
+    const loss = fvu(residual, residualHat, weight);
+    return tf.mul(loss, tf.sum(deadAllowed).greater(0).toFloat()) as tf.Scalar;
+  });
+}
+
+/**
+ * Doubly-stochastic neighbour averaging on a patch grid [Np, Np]: each of a patch's 4-neighbours
+ * receives `share / 4` of its mass and the patch keeps the rest. Symmetric, so columns (token
+ * marginals) are preserved exactly.
+ */
+export function gridSmoothingMatrix(rows: number, cols: number, share: number): Float32Array {
+  const n = rows * cols;
+  const out = new Float32Array(n * n);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c;
+      let kept = 1;
+      for (const [dr, dc] of [
+        [-1, 0],
+        [1, 0],
+        [0, -1],
+        [0, 1],
+      ]) {
+        const rr = r + dr;
+        const cc = c + dc;
+        if (rr < 0 || rr >= rows || cc < 0 || cc >= cols) continue;
+        out[i * n + rr * cols + cc] = share / 4;
+        kept -= share / 4;
+      }
+      out[i * n + i] = kept;
+    }
+  }
+  return out;
+}
+
+/** Transport between every image and every caption of a batch (Bi · Bt problems). */
+export interface Transport {
+  /** Plan with dustbin row and column, after structural smoothing [Bi·Bt, Np+1, T+1]; mass 1 per problem. */
+  plan: tf.Tensor3D;
+  /** Cost Σ P_ij C_ij over patch–token entries only [Bi, Bt]. */
+  matchedCost: tf.Tensor2D;
+  /** Full cost including mass sent to the dustbin at the learned dustbin cost [Bi, Bt]. */
+  totalCost: tf.Tensor2D;
+}
+
+/**
+ * Guided Cross-Modal Transport between image patches and caption tokens in the shared latents.
+ * Cost C_ij = 1 − cos(A_i, B_j) of pre-Top-K shared codes; a dustbin row and column at the learned
+ * dustbin cost; contextual guidance: marginals proportional to each patch's / token's shared-code
+ * energy (half the mass), the dustbin carrying the other half; structural guidance: the plan is
+ * smoothed over the patch grid. The plan is held fixed in the backward pass.
+ * @param sharedImage [Bi, Np, m_s]
+ * @param sharedText [Bt, T, m_s]
+ * @param alignMask 1 for tokens that take part [Bt, T]
+ */
+export function guidedTransport(
+  model: LucidModel,
+  sharedImage: tf.Tensor3D,
+  sharedText: tf.Tensor3D,
+  alignMask: tf.Tensor2D,
+  grid: [number, number],
+): Transport {
+  return tf.tidy(() => {
+    const [bi, np, ms] = sharedImage.shape;
+    const [bt, t] = sharedText.shape;
+    const problems = bi * bt;
+    const { sinkhornEpsilon, sinkhornIterations, structuralSmoothing } = model.config;
+
+    const imageNorm = smoothNorm(sharedImage);
+    const textNorm = smoothNorm(sharedText);
+    const imageUnit = tf.div(sharedImage, imageNorm.expandDims(2)).reshape([bi * np, ms]);
+    const textUnit = tf.div(sharedText, textNorm.expandDims(2)).reshape([bt * t, ms]);
+    const cosine = tf
+      .matMul(imageUnit as tf.Tensor2D, textUnit as tf.Tensor2D, false, true)
+      .reshape([bi, np, bt, t])
+      .transpose([0, 2, 1, 3])
+      .reshape([problems, np, t]);
+    const cost = tf.sub(1, cosine) as tf.Tensor3D;
+
+    const dust = model.dustbinCost;
+    const withDustColumn = tf.concat([cost, tf.mul(tf.ones([problems, np, 1]), dust)], 2);
+    const dustRow = tf.concat([tf.mul(tf.ones([problems, 1, t]), dust), tf.zeros([problems, 1, 1])], 2);
+    const costAug = tf.concat([withDustColumn, dustRow], 1) as tf.Tensor3D;
+
+    const patchEnergy = stopGradient(imageNorm).add(ENERGY_FLOOR);
+    const patchMass = patchEnergy.div(patchEnergy.sum(1, true)).mul(0.5);
+    const tokenEnergy = stopGradient(textNorm).add(ENERGY_FLOOR).mul(alignMask);
+    const tokenMass = tokenEnergy.div(tokenEnergy.sum(1, true).maximum(1e-12)).mul(0.5);
+    const rowMass = tf.concat(
+      [tf.tile(patchMass.expandDims(1), [1, bt, 1]).reshape([problems, np]), tf.fill([problems, 1], 0.5)],
+      1,
+    );
+    const colMass = tf.concat(
+      [tf.tile(tokenMass.expandDims(0), [bi, 1, 1]).reshape([problems, t]), tf.fill([problems, 1], 0.5)],
+      1,
+    );
+    const rawPlan = frozenSinkhornPlan(
+      costAug,
+      tf.log(rowMass.maximum(MIN_MASS)) as tf.Tensor2D,
+      tf.log(colMass.maximum(MIN_MASS)) as tf.Tensor2D,
+      sinkhornEpsilon,
+      sinkhornIterations,
+    );
+    const plan = smoothOverGrid(rawPlan, grid, structuralSmoothing);
+
+    const matched = tf.sum(tf.mul(plan.slice([0, 0, 0], [-1, np, t]), cost), [1, 2]).reshape([bi, bt]);
+    const total = tf.sum(tf.mul(plan, costAug), [1, 2]).reshape([bi, bt]);
+    return { plan, matchedCost: matched as tf.Tensor2D, totalCost: total as tf.Tensor2D };
+  });
+}
+
+/**
+ * √(‖x‖² + 10⁻¹²) along the last axis: the Euclidean norm, but with a finite gradient at x = 0
+ * (an all-silent patch would otherwise give 0/0 = NaN in the backward pass).
+ */
+function smoothNorm(x: tf.Tensor3D): tf.Tensor2D {
+  return tf.tidy(() => tf.sqrt(tf.sum(tf.square(x), 2).add(1e-12)) as tf.Tensor2D);
+}
+
+/** Applies the grid smoothing to the patch rows of a plan [P, Np+1, T+1]; the dustbin row is left alone. */
+function smoothOverGrid(plan: tf.Tensor3D, grid: [number, number], share: number): tf.Tensor3D {
+  if (share === 0) return plan;
+  return tf.tidy(() => {
+    const [problems, rowsWithDust, cols] = plan.shape;
+    const np = rowsWithDust - 1;
+    const smoothing = tf.tensor2d(gridSmoothingMatrix(grid[0], grid[1], share), [np, np]);
+    const patchRows = plan
+      .slice([0, 0, 0], [-1, np, -1])
+      .transpose([1, 0, 2])
+      .reshape([np, problems * cols]);
+    const smoothed = tf
+      .matMul(smoothing, patchRows as tf.Tensor2D)
+      .reshape([np, problems, cols])
+      .transpose([1, 0, 2]);
+    return tf.concat([smoothed, plan.slice([0, np, 0], [-1, 1, -1])], 1) as tf.Tensor3D;
+  });
+}
+
+/**
+ * Symmetric InfoNCE over a [B, B] matrix of pair costs: matched pairs (the diagonal) must cost
+ * less than mismatched ones (logits = −cost / τ, as in CLIP's loss).
+ */
+export function batchContrastLoss(cost: tf.Tensor2D, temperature: number): tf.Scalar {
+  return tf.tidy(() => {
+    const logits = tf.div(cost, -temperature);
+    const eye = tf.eye(cost.shape[0]);
+    const rows = tf.sum(tf.mul(tf.logSoftmax(logits, 1), eye));
+    const cols = tf.sum(tf.mul(tf.logSoftmax(logits.transpose(), 1), eye));
+    return tf.add(rows, cols).div(-2 * cost.shape[0]) as tf.Scalar;
+  });
+}
+
+/** Every loss term of one step, as scalars, plus what dead-latent tracking needs. */
+export interface LossTerms {
+  /** Weighted sum that is minimised. */
+  total: tf.Scalar;
+  fvuImage: tf.Scalar;
+  /** 0 for an image-only batch. */
+  fvuText: tf.Scalar;
+  auxImage: tf.Scalar;
+  auxText: tf.Scalar;
+  /** Σ P_ij C_ij of matched pairs, mean over the batch. */
+  gcmt: tf.Scalar;
+  /** Batch contrast (InfoNCE). */
+  contrast: tf.Scalar;
+  /** 1 for every latent that fired on at least one real token [m]. */
+  fired: tf.Tensor1D;
+  /** Real tokens (patches plus caption tokens) in the batch []. */
+  tokenCount: tf.Scalar;
+}
+
+/** Names of the scalar terms, in the order the trainer reports them. */
+export const LOSS_TERM_NAMES = ['total', 'fvuImage', 'fvuText', 'auxImage', 'auxText', 'gcmt', 'contrast'] as const;
+export type LossTermName = (typeof LOSS_TERM_NAMES)[number];
+
+/**
+ * The LUCID objective on one batch (METHOD.md, "Losses").
+ * @param dead 1 for latents currently dead [m] (AuxK targets)
+ */
+export function lucidLoss(model: LucidModel, batch: PairBatch, dead: tf.Tensor1D): LossTerms {
+  return tf.tidy(() => {
+    const { config } = model;
+    const [pairs, np, dImage] = batch.patches.shape;
+    const zero = tf.scalar(0);
+
+    const xImage = batch.patches.reshape([pairs * np, dImage]) as tf.Tensor2D;
+    const preImage = preActivations(model, 'image', xImage);
+    const zImage = topKDense(preImage, config.k);
+    const xHatImage = decode(model, 'image', zImage);
+    const fvuImage = fvu(xImage, xHatImage);
+    const auxImage = auxKLoss(model, 'image', xImage, xHatImage, preImage, dead);
+    let fired = tf.sum(zImage, 0).greater(0);
+    let tokenCount: tf.Scalar = tf.scalar(pairs * np);
+    let fvuText = zero;
+    let auxText = zero;
+    let gcmt = zero;
+    let contrast = zero;
+
+    if (batch.captions) {
+      const [, length, dText] = batch.captions.tokens.shape;
+      const xText = batch.captions.tokens.reshape([pairs * length, dText]) as tf.Tensor2D;
+      const weight = batch.captions.tokenMask.reshape([pairs * length]) as tf.Tensor1D;
+      const preText = preActivations(model, 'text', xText);
+      const zText = topKDense(preText, config.k);
+      const xHatText = decode(model, 'text', zText);
+      fvuText = fvu(xText, xHatText, weight);
+      auxText = auxKLoss(model, 'text', xText, xHatText, preText, dead, weight);
+      fired = tf.logicalOr(fired, tf.sum(tf.mul(zText, weight.expandDims(1)), 0).greater(0));
+      tokenCount = tokenCount.add(tf.sum(weight));
+
+      const ms = config.nShared;
+      const sharedImage = preImage.slice([0, 0], [-1, ms]).reshape([pairs, np, ms]) as tf.Tensor3D;
+      const sharedText = preText.slice([0, 0], [-1, ms]).reshape([pairs, length, ms]) as tf.Tensor3D;
+      const transport = guidedTransport(model, sharedImage, sharedText, batch.captions.alignMask, batch.grid);
+      gcmt = tf.mean(transport.matchedCost.mul(tf.eye(pairs)).sum(1));
+      contrast = pairs > 1 ? batchContrastLoss(transport.totalCost, config.contrastTemperature) : zero;
+    }
+
+    const total = fvuImage
+      .add(fvuText)
+      .add(tf.mul(config.auxWeight, auxImage.add(auxText)))
+      .add(tf.mul(config.gcmtWeight, gcmt))
+      .add(tf.mul(config.contrastWeight, contrast)) as tf.Scalar;
+    return {
+      total,
+      fvuImage,
+      fvuText,
+      auxImage,
+      auxText,
+      gcmt: gcmt as tf.Scalar,
+      contrast,
+      fired: fired.toFloat() as tf.Tensor1D,
+      tokenCount,
+    };
+  });
+}

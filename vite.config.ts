@@ -1,0 +1,18 @@
+/// <reference types="vitest/config" />
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** Port of `vite preview` used by the Playwright e2e tests. */
+export const PREVIEW_PORT = 4173;
+
+export default defineConfig({
+  plugins: [react()],
+  worker: { format: 'es' },
+  // tfjs with its WebGPU, WebGL and WASM backends is ~1.5 MB minified by itself.
+  build: { chunkSizeWarningLimit: 2000 },
+  preview: { port: PREVIEW_PORT, strictPort: true },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});
