@@ -45,7 +45,7 @@ export function topKMask(pre: tf.Tensor2D, k: number): tf.Tensor2D {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     save([]);
     const value = tf.tidy(() => {
-      const kth = tf.topk(x, k, false).values.slice([0, k - 1], [-1, 1]);
+      const kth = tf.min(tf.topk(x, k).values, 1, true);
       return tf.logicalAnd(tf.greaterEqual(x, kth), tf.greater(x, 0)).toFloat();
     });
     return { value, gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };

@@ -86,6 +86,8 @@ export function gridSmoothingMatrix(rows: number, cols: number, share: number): 
 export interface Transport {
   /** Plan with dustbin row and column, after structural smoothing [Bi·Bt, Np+1, T+1]; mass 1 per problem. */
   plan: tf.Tensor3D;
+  /** Cost with dustbin row and column [Bi·Bt, Np+1, T+1]: 1 − cos in the patch–token block. */
+  cost: tf.Tensor3D;
   /** Cost Σ P_ij C_ij over patch–token entries only [Bi, Bt]. */
   matchedCost: tf.Tensor2D;
   /** Full cost including mass sent to the dustbin at the learned dustbin cost [Bi, Bt]. */
@@ -154,7 +156,7 @@ export function guidedTransport(
 
     const matched = tf.sum(tf.mul(plan.slice([0, 0, 0], [-1, np, t]), cost), [1, 2]).reshape([bi, bt]);
     const total = tf.sum(tf.mul(plan, costAug), [1, 2]).reshape([bi, bt]);
-    return { plan, matchedCost: matched as tf.Tensor2D, totalCost: total as tf.Tensor2D };
+    return { plan, cost: costAug, matchedCost: matched as tf.Tensor2D, totalCost: total as tf.Tensor2D };
   });
 }
 

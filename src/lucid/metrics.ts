@@ -80,7 +80,10 @@ export async function measureDictionary(model: LucidModel, batches: HostPairBatc
         parts.push(
           fvu(xt, decode(model, 'text', zt), w),
           tf.sum(tf.mul(zt.greater(0).toFloat(), w.expandDims(1))),
-          tf.sum(tf.mul(zt, w.expandDims(1)), 0).greater(0).toFloat(),
+          tf
+            .sum(tf.mul(zt, w.expandDims(1)), 0)
+            .greater(0)
+            .toFloat(),
           tf.sum(w),
         );
       }

@@ -1,28 +1,39 @@
-// TEMPORARY STUB written by the skeleton helper so the e2e wiring can be developed.
-// The lead replaces this whole file with the real LUCID reference step.
-import * as tf from '@tensorflow/tfjs';
+import { makeConfig } from './config';
+import { createLucid, disposeLucid } from './model';
+import { makePlantedWorld } from './planted';
+import { createTrainer } from './trainer';
 
+/**
+ * A fixed, small LUCID training run on whatever tfjs backend is active, for checking that backends
+ * agree (the e2e suite compares WebGPU and WASM against cpu). Two Adam steps on the same planted
+ * batch; the losses of the second step therefore depend on the first step's gradients and update.
+ */
 export async function runReferenceStep(): Promise<{ loss: number; terms: Record<string, number> }> {
-  const x = tf.randomNormal([64, 32], 0, 1, 'float32', 1);
-  const w = tf.variable(tf.randomNormal([32, 16], 0, 0.1, 'float32', 2));
-  const wDec = tf.randomNormal([16, 32], 0, 0.1, 'float32', 3);
-  const optimizer = tf.train.sgd(0.01);
-  const lossTerms = () => {
-    const z = tf.relu(tf.matMul(x, w));
-    return {
-      reconstruction: tf.mean(tf.square(tf.sub(tf.matMul(z, wDec), x))),
-      sparsity: tf.mul(0.01, tf.mean(tf.abs(z))),
-    };
-  };
-  optimizer.minimize(() =>
-    tf.tidy(() => {
-      const t = lossTerms();
-      return tf.add(t.reconstruction, t.sparsity) as tf.Scalar;
-    }),
+  const world = makePlantedWorld({
+    dImage: 32,
+    dText: 24,
+    concepts: 12,
+    imageOnly: 4,
+    textOnly: 6,
+    grid: [4, 4],
+    captionLength: 9,
+    noise: 0.05,
+    seed: 11,
+  });
+  const config = makeConfig(
+    { dImage: 32, dText: 24 },
+    { nShared: 32, nImagePrivate: 8, nTextPrivate: 8, k: 4, kAux: 8, deadAfterTokens: 64, learningRate: 1e-2 },
   );
-  const after = lossTerms();
-  const terms = { reconstruction: (await after.reconstruction.data())[0], sparsity: (await after.sparsity.data())[0] };
-  tf.dispose([x, w, wDec, after.reconstruction, after.sparsity]);
-  optimizer.dispose();
-  return { loss: terms.reconstruction + terms.sparsity, terms };
+  const model = createLucid(config, 5);
+  const trainer = createTrainer(model);
+  try {
+    const { batch } = world.sample(8);
+    trainer.step(batch);
+    trainer.step(batch);
+    const terms = await trainer.readLosses();
+    return { loss: terms.total, terms };
+  } finally {
+    trainer.dispose();
+    disposeLucid(model);
+  }
 }

@@ -64,7 +64,10 @@ export function createTrainer(model: LucidModel): Trainer {
         );
         return terms.total;
       }, variables);
+      // An image-only batch gives no gradient to the text side: leave those variables untouched.
+      for (const name of Object.keys(grads)) if (!grads[name]) delete grads[name];
       for (const name of decoderNames) {
+        if (!grads[name]) continue;
         grads[name] = removeGradientParallelToDecoderDirections(grads[name] as tf.Tensor2D, decoders.get(name)!);
       }
       optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);

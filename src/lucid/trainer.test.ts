@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeConfig } from './config';
+import { LucidInputError } from './errors';
+import { createLucid, disposeLucid, type LucidModel } from './model';
+import { makePlantedWorld } from './planted';
+import { createTrainer, type Trainer } from './trainer';
+import { useBackend } from './testing/backend';
+
+const world = makePlantedWorld({
+  dImage: 16,
+  dText: 12,
+  concepts: 8,
+  imageOnly: 3,
+  textOnly: 5,
+  grid: [3, 3],
+  captionLength: 9,
+  noise: 0.05,
+  seed: 4,
+});
+const config = makeConfig(
+  { dImage: 16, dText: 12 },
+  { nShared: 16, nImagePrivate: 4, nTextPrivate: 4, k: 3, kAux: 6, deadAfterTokens: 500, learningRate: 1e-2 },
+);
+
+let model: LucidModel;
+let trainer: Trainer;
+beforeAll(() => useBackend());
+afterEach(() => {
+  trainer?.dispose();
+  if (model) disposeLucid(model);
+});
+
+function start(seed = 0) {
+  model = createLucid(config, seed);
+  trainer = createTrainer(model);
+}
+
+describe('trainer', () => {
+  it('keeps the tensor count and memory flat across steps', async () => {
+    start();
+    const batches = Array.from({ length: 4 }, () => world.sample(6).batch);
+    trainer.step(batches[0]);
+    await trainer.readLosses();
+    const before = tf.memory();
+    for (let i = 0; i < 12; i++) trainer.step(batches[i % 4]);
+    await trainer.readLosses();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+  });
+
+  it('lowers the loss on planted data', async () => {
+    start(1);
+    const { batch } = world.sample(8);
+    trainer.step(batch);
+    const first = await trainer.readLosses();
+    for (let i = 0; i < 40; i++) trainer.step(world.sample(8).batch);
+    trainer.step(batch);
+    const later = await trainer.readLosses();
+    expect(later.total).toBeLessThan(first.total * 0.7);
+    expect(later.fvuImage).toBeLessThan(first.fvuImage);
+    expect(later.fvuText).toBeLessThan(first.fvuText);
+    expect(Number.isFinite(later.gcmt) && Number.isFinite(later.contrast)).toBe(true);
+  });
+
+  it('keeps every decoder row at unit norm', async () => {
+    start(2);
+    for (let i = 0; i < 5; i++) trainer.step(world.sample(6).batch);
+    for (const wDec of [model.image.wDec, model.text.wDec]) {
+      const norms = await tf.tidy(() => tf.norm(wDec, 'euclidean', 1)).data();
+      norms.forEach((n) => expect(n).toBeCloseTo(1, 5));
+    }
+  });
+
+  it('counts tokens since each latent fired and resets on firing', async () => {
+    start(3);
+    const { batch } = world.sample(4);
+    trainer.step(batch);
+    const counts = await trainer.readTokensSinceFired();
+    const tokens = 4 * 9 + batch.captions!.tokenMask.reduce((a, b) => a + b, 0);
+    expect(counts.some((c) => c === 0)).toBe(true);
+    counts.forEach((c) => expect([0, tokens]).toContain(c));
+    expect(await trainer.readDeadFraction()).toBe(0);
+  });
+
+  it('trains on images alone when a batch has no captions', async () => {
+    start(4);
+    const { batch } = world.sample(4);
+    delete batch.captions;
+    trainer.step(batch);
+    const losses = await trainer.readLosses();
+    expect(losses.fvuText).toBe(0);
+    expect(losses.gcmt).toBe(0);
+    expect(losses.fvuImage).toBeGreaterThan(0);
+  });
+
+  it('rejects a batch with NaN and names where it is, changing nothing', async () => {
+    start(5);
+    const { batch } = world.sample(2);
+    const before = await model.image.wEnc.data();
+    batch.patches[3 * 16 + 5] = NaN;
+    expect(() => trainer.step(batch)).toThrow(LucidInputError);
+    expect(() => trainer.step(batch)).toThrow(/batch.patches contains NaN at row 3, column 5/);
+    expect(trainer.stepCount).toBe(0);
+    expect(await model.image.wEnc.data()).toEqual(before);
+  });
+});
