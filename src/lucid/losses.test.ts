@@ -144,7 +144,7 @@ describe('LUCID loss gradients', () => {
     const dead = tf.zeros([20]) as tf.Tensor1D;
     const lossValue = () => scalarOf(tf.tidy(() => lucidLoss(model, batch, dead).total));
     const { grads } = tf.variableGrads(() => lucidLoss(model, batch, dead).total);
-    for (const variable of [model.image.wEnc, model.image.bPre, model.text.wDec, model.text.bEnc]) {
+    for (const variable of [model.image.wEnc, model.image.bPre, model.text.wDec, model.text.bEnc] as tf.Variable[]) {
       const analytic = grads[variable.name].dataSync();
       const values = variable.dataSync() as Float32Array;
       for (const i of [0, 7, values.length - 1]) {

@@ -20,7 +20,8 @@ const world = makePlantedWorld({
 
 describe('validateConfig', () => {
   it('names a missing field', () => {
-    const { k: _k, ...rest } = config;
+    const rest: Partial<typeof config> = { ...config };
+    delete rest.k;
     expect(() => validateConfig(rest)).toThrow(/config.k must be an integer, got undefined/);
   });
   it('rejects a K larger than the latents a modality may use', () => {

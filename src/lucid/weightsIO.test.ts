@@ -97,7 +97,8 @@ describe('weights I/O', () => {
   it('refuses a config with missing fields or of another format', async () => {
     const { model, saved } = await trainedFiles();
     disposeLucid(model);
-    const { nShared: _drop, ...partial } = saved.config.config;
+    const partial: Partial<typeof saved.config.config> = { ...saved.config.config };
+    delete partial.nShared;
     expect(() => loadLucid(saved.weights, { ...saved.config, config: partial })).toThrow(
       /config file: config.nShared must be an integer/,
     );
