@@ -1,12 +1,25 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
 
 /** Port of `vite preview` used by the Playwright e2e tests. */
 export const PREVIEW_PORT = 4173;
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // ONNX Runtime's WASM binaries, served by the app itself (transformers.js would use a CDN).
+    viteStaticCopy({
+      targets: [
+        {
+          src: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.{mjs,wasm}',
+          dest: 'ort',
+          rename: { stripBase: true },
+        },
+      ],
+    }),
+  ],
   worker: { format: 'es' },
   // tfjs with its WebGPU, WebGL and WASM backends is ~1.5 MB minified by itself.
   build: { chunkSizeWarningLimit: 2000 },

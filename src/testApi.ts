@@ -4,6 +4,9 @@
  */
 import { activeBackend, describeWebGpuAdapter, switchBackend, type BackendName } from './backend';
 import { setCompute } from './app/store';
+import { EMBEDDED_MODEL_ID } from './clip/catalog';
+import { clipWorker, loadModelInWorker } from './clip/client';
+import type { EncoderInfo, ImageActivations } from './clip/encoder';
 
 export interface ReferenceStepResult {
   /** The tfjs backend the step actually ran on. */
@@ -14,7 +17,22 @@ export interface ReferenceStepResult {
   terms: Record<string, number>;
 }
 
+/** Activations as plain arrays, so they survive Playwright's serialisation. */
+export interface PlainImageActivations {
+  grid: [number, number];
+  width: number;
+  patches: number[];
+  embedding: number[];
+}
+
 export interface LucidTestApi {
+  /** The CLIP model in the worker (loads on first use). */
+  clip: {
+    load(device: 'webgpu' | 'wasm'): Promise<EncoderInfo>;
+    encodePixels(pixels: number[]): Promise<PlainImageActivations>;
+    encodeImageUrl(url: string): Promise<PlainImageActivations>;
+    encodeText(text: string): Promise<{ tokens: string[]; width: number; hidden: number[]; contentMask: number[] }>;
+  };
   /** The tfjs backend in use now. */
   backend(): string;
   /** Switches tfjs to `backend` and runs the LUCID core's fixed-seed reference step there. */
@@ -27,8 +45,29 @@ declare global {
   }
 }
 
+function plainImage(a: ImageActivations): PlainImageActivations {
+  return { grid: a.grid, width: a.width, patches: Array.from(a.patches), embedding: Array.from(a.embedding) };
+}
+
 export function installTestApi(): void {
   window.__lucidTest = {
+    clip: {
+      load: (device) => loadModelInWorker(EMBEDDED_MODEL_ID, device),
+      encodePixels: async (pixels) => plainImage(await clipWorker().encodePixels(Float32Array.from(pixels))),
+      async encodeImageUrl(url) {
+        const blob = await (await fetch(url)).blob();
+        return plainImage(await clipWorker().encodeImageFile(blob, url.split('/').pop() ?? url));
+      },
+      async encodeText(text) {
+        const t = await clipWorker().encodeText(text);
+        return {
+          tokens: t.tokens,
+          width: t.width,
+          hidden: Array.from(t.hidden),
+          contentMask: Array.from(t.contentMask),
+        };
+      },
+    },
     backend: activeBackend,
     async runReferenceStep(backend) {
       const choice = await switchBackend(backend);

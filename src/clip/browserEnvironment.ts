@@ -1,0 +1,21 @@
+import { configureClipEnvironment } from './environment';
+
+/** ONNX Runtime's asyncify build (WebGPU and WASM in one), copied to `/ort/` by vite.config.ts. */
+export const ORT_WASM_PATHS = {
+  mjs: `${import.meta.env.BASE_URL}ort/ort-wasm-simd-threaded.asyncify.mjs`,
+  wasm: `${import.meta.env.BASE_URL}ort/ort-wasm-simd-threaded.asyncify.wasm`,
+};
+
+/**
+ * Browser: the embedded model from the app's own `/models/`, ONNX Runtime's binaries from `/ort/`;
+ * the hub only when the user picks a hub model (`remoteHost` lets tests serve a fake hub locally).
+ */
+export function configureClipForBrowser(options: { allowRemote: boolean; remoteHost?: string }): void {
+  const origin = typeof location === 'undefined' ? '' : location.origin;
+  configureClipEnvironment({
+    localModelPath: `${import.meta.env.BASE_URL}models/`,
+    allowRemote: options.allowRemote,
+    remoteHost: options.remoteHost,
+    wasmPaths: { mjs: origin + ORT_WASM_PATHS.mjs, wasm: origin + ORT_WASM_PATHS.wasm },
+  });
+}
