@@ -13,6 +13,25 @@ export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc
 }) as <T extends tf.Tensor>(x: T) => T;
 
 /**
+ * a · b with a gradient that transposes explicitly. tfjs' own MatMul gradient multiplies with
+ * transpose flags, which its WASM backend runs about 10× slower than a transpose followed by a
+ * plain product (measured: 158 ms vs 12 ms for [128, 2304] · [2304, 768]).
+ * @param a [n, k]
+ * @param b [k, m]
+ */
+export const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, sb.transpose()), tf.matMul(sa.transpose(), dy as tf.Tensor2D)];
+    },
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/**
  * ReLU pre-activations before Top-K, with the latents the modality may not use set to 0.
  * @param x normalised activations [n, d]
  * @returns [n, m]
@@ -20,7 +39,9 @@ export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc
 export function preActivations(model: LucidModel, modality: Modality, x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const p = model[modality];
-    const pre = tf.matMul(tf.sub(x, p.bPre), p.wEnc).add(p.bEnc).relu();
+    const pre = matMul(tf.sub(x, p.bPre) as tf.Tensor2D, p.wEnc)
+      .add(p.bEnc)
+      .relu();
     return tf.mul(pre, model.allowed[modality]) as tf.Tensor2D;
   });
 }
@@ -37,7 +58,8 @@ export function topKDense(pre: tf.Tensor2D, k: number): tf.Tensor2D {
 }
 
 /**
- * 1 where an entry is among its row's k largest and positive, else 0 [n, m]; a constant for autodiff
+ * 1 where an entry is among its row's k largest, else 0 [n, m] (where fewer than k entries are
+ * positive, the mask also covers zeros, which changes no code); a constant for autodiff
  * (computed inside one custom-gradient node, so no comparison op is ever differentiated).
  */
 export function topKMask(pre: tf.Tensor2D, k: number): tf.Tensor2D {
@@ -46,7 +68,8 @@ export function topKMask(pre: tf.Tensor2D, k: number): tf.Tensor2D {
     save([]);
     const value = tf.tidy(() => {
       const kth = tf.min(tf.topk(x, k).values, 1, true);
-      return tf.logicalAnd(tf.greaterEqual(x, kth), tf.greater(x, 0)).toFloat();
+      // step(x − kth + tiny) is x ≥ kth; a broadcast greaterEqual is ~7× slower on WASM.
+      return tf.step(tf.sub(x, kth).add(1e-30));
     });
     return { value, gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
   });
@@ -87,5 +110,5 @@ export function encodeSparse(model: LucidModel, modality: Modality, x: tf.Tensor
  * @returns [n, d]
  */
 export function decode(model: LucidModel, modality: Modality, z: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.matMul(z, model[modality].wDec).add(model[modality].bPre));
+  return tf.tidy(() => matMul(z, model[modality].wDec).add(model[modality].bPre));
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Modality } from './config';
 import type { PairBatch } from './batch';
-import { decode, preActivations, stopGradient, topKDense } from './encode';
+import { decode, matMul, preActivations, stopGradient, topKDense } from './encode';
 import type { LucidModel } from './model';
 import { frozenSinkhornPlan } from './sinkhorn';
 
@@ -46,7 +46,7 @@ export function auxKLoss(
     const kAux = Math.min(model.config.kAux, pre.shape[1]);
     const codes = topKDense(tf.mul(pre, deadAllowed) as tf.Tensor2D, kAux);
     const residual = stopGradient(tf.sub(x, xHat) as tf.Tensor2D) as tf.Tensor2D;
-    const residualHat = tf.matMul(codes, model[modality].wDec) as tf.Tensor2D;
+    const residualHat = matMul(codes, model[modality].wDec);
     const loss = fvu(residual, residualHat, weight);
     return tf.mul(loss, tf.sum(deadAllowed).greater(0).toFloat()) as tf.Scalar;
   });
@@ -121,8 +121,7 @@ export function guidedTransport(
     const textNorm = smoothNorm(sharedText);
     const imageUnit = tf.div(sharedImage, imageNorm.expandDims(2)).reshape([bi * np, ms]);
     const textUnit = tf.div(sharedText, textNorm.expandDims(2)).reshape([bt * t, ms]);
-    const cosine = tf
-      .matMul(imageUnit as tf.Tensor2D, textUnit as tf.Tensor2D, false, true)
+    const cosine = matMul(imageUnit as tf.Tensor2D, textUnit.transpose() as tf.Tensor2D)
       .reshape([bi, np, bt, t])
       .transpose([0, 2, 1, 3])
       .reshape([problems, np, t]);
@@ -179,8 +178,7 @@ function smoothOverGrid(plan: tf.Tensor3D, grid: [number, number], share: number
       .slice([0, 0, 0], [-1, np, -1])
       .transpose([1, 0, 2])
       .reshape([np, problems * cols]);
-    const smoothed = tf
-      .matMul(smoothing, patchRows as tf.Tensor2D)
+    const smoothed = matMul(smoothing, patchRows as tf.Tensor2D)
       .reshape([np, problems, cols])
       .transpose([1, 0, 2]);
     return tf.concat([smoothed, plan.slice([0, np, 0], [-1, 1, -1])], 1) as tf.Tensor3D;
