@@ -58,8 +58,9 @@ describe('Emoji-CLIP in Node', () => {
     expect(text.tokens.filter((_, i) => text.contentMask[i]).join(' ')).toMatch(/dog/);
   });
 
-  it('matches each held-out image to its own caption', async () => {
-    const names = ['dog', 'pizza', 'cat', 'car'];
+  it('matches each image of a training style to its own caption', async () => {
+    // Held-out-style accuracy is guarded by zeroShot.test.ts; these are Twemoji renderings.
+    const names = ['dog_twemoji', 'pizza_twemoji', 'cat_twemoji', 'car_twemoji'];
     const captions = ['a dog face', 'a pizza', 'a cat face', 'an automobile'];
     const images = await Promise.all(
       names.map(async (n) => (await encoder.encodeImage(await decodeImage(await fixture(`${n}.png`), n))).embedding),
