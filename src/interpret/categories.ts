@@ -80,10 +80,12 @@ export type Lexname = (typeof LEXNAMES)[number];
  * - noun.act, noun.event → action: the nominal side of doing and happening (swimming, game,
  *   wedding, crash), so an action cluster of verbs and these nouns gets one category.
  * - verb.stative → abstract: states of being and having (be, belong, contain, equal), not acts.
- * - verb.weather → scene: rain, snow, shine, the verb side of the weather nouns.
- * - noun.group, noun.possession, noun.process, noun.Tops → abstract: collections, ownership,
- *   processes and the top-level nouns (entity, thing) are not depicted as such; forests and
- *   crowds are moved by anchors.
+ * - verb.weather → action like every other verb file: besides rain and snow it holds burning
+ *   and shining (kindle, douse, liquefy); the weather nouns are scenes.
+ * - noun.group, noun.possession, noun.process → abstract: collections, ownership and processes
+ *   are not depicted as such; forests are moved by an anchor.
+ * - noun.Tops → abstract here, but the build script gives each unique beginner the category
+ *   of the file its hyponyms are in ("person" → object, "location" → scene, "event" → action).
  * - adj.*, adv.all, noun.attribute, noun.shape → attribute: qualities, colours (colour nouns
  *   are noun.attribute), shapes, manners.
  */
@@ -131,7 +133,7 @@ export const LEXNAME_CATEGORY: Readonly<Record<Lexname, Exclude<Category, 'unkno
   'verb.possession': 'action',
   'verb.social': 'action',
   'verb.stative': 'abstract',
-  'verb.weather': 'scene',
+  'verb.weather': 'action',
   'adj.ppl': 'attribute',
 };
 

@@ -29,7 +29,14 @@ export const VOCABULARY_FORMAT = 'lucid-vocabulary';
 export const VOCABULARY_VERSION = 1;
 
 /** One row of the file: [text, pos, lexname index, category index, tagCount, glossCount]. */
-export type VocabularyRow = [text: string, pos: Pos, lexname: number, category: number, tagCount: number, glossCount: number];
+export type VocabularyRow = [
+  text: string,
+  pos: Pos,
+  lexname: number,
+  category: number,
+  tagCount: number,
+  glossCount: number,
+];
 
 /** `public/vocab/wordnet-terms.json`: arrays of indices rather than objects, to stay small. */
 export type VocabularyFile = {
