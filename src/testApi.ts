@@ -5,7 +5,7 @@
 import { activeBackend, describeWebGpuAdapter, switchBackend, type BackendName } from './backend';
 import { setCompute } from './app/store';
 import { EMBEDDED_MODEL_ID } from './clip/catalog';
-import { clipWorker, loadModelInWorker } from './clip/client';
+import { explorer } from './worker/client';
 import type { EncoderInfo, ImageActivations } from './clip/encoder';
 
 export interface ReferenceStepResult {
@@ -52,14 +52,14 @@ function plainImage(a: ImageActivations): PlainImageActivations {
 export function installTestApi(): void {
   window.__lucidTest = {
     clip: {
-      load: (device) => loadModelInWorker(EMBEDDED_MODEL_ID, device),
-      encodePixels: async (pixels) => plainImage(await clipWorker().encodePixels(Float32Array.from(pixels))),
+      load: (device) => explorer().loadModel(EMBEDDED_MODEL_ID, device, { allowRemote: false }),
+      encodePixels: async (pixels) => plainImage(await explorer().encodePixels(Float32Array.from(pixels))),
       async encodeImageUrl(url) {
         const blob = await (await fetch(url)).blob();
-        return plainImage(await clipWorker().encodeImageFile(blob, url.split('/').pop() ?? url));
+        return plainImage(await explorer().encodeImageFile(blob, url.split('/').pop() ?? url));
       },
       async encodeText(text) {
-        const t = await clipWorker().encodeText(text);
+        const t = await explorer().encodeText(text);
         return {
           tokens: t.tokens,
           width: t.width,

@@ -58,6 +58,7 @@ const config = makeConfig(
   },
 );
 const model = createLucid(config, Number(args.seed));
+console.log(`config ${JSON.stringify(config)}`);
 const trainer = createTrainer(model);
 const rng = makeRng(Number(args.seed) + 1);
 const steps = Number(args.steps);

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { analyzeImageActivations, analyzeTextActivations, groundText } from '../explain/analyze';
+import { type Context, CliError, describeLatent, readImage } from './context';
+
+/** `lucid encode <image>`: the image's top latents. */
+export async function encodeCommand(context: Context, image: string, top = 10) {
+  const activations = await context.encoder.encodeImage(await readImage(image));
+  const { analysis } = await analyzeImageActivations(context.dictionary, activations);
+  return {
+    image,
+    grid: analysis.grid,
+    latents: analysis.top.slice(0, top).map((l) => describeLatent(context.dictionary, l.id, l.score)),
+  };
+}
+
+/** `lucid ground <image> <text>`: the text's heatmap over the image's patch grid. */
+export async function groundCommand(context: Context, image: string, text: string) {
+  const activations = await context.encoder.encodeImage(await readImage(image));
+  const { codes } = await analyzeImageActivations(context.dictionary, activations);
+  const { analysis } = await analyzeTextActivations(context.dictionary, await context.encoder.encodeText(text));
+  const grounded = groundText(context.dictionary, codes, analysis);
+  return {
+    grid: activations.grid,
+    heat: Array.from(grounded.heat, (v) => Number(v.toFixed(5))),
+    latents: grounded.latents.map((l) => describeLatent(context.dictionary, l.id, l.score)),
+  };
+}
+
+/** `lucid neurons <text>`: the tokens and the ranked latents the text fires. */
+export async function neuronsCommand(context: Context, text: string, top = 10) {
+  const { analysis } = await analyzeTextActivations(context.dictionary, await context.encoder.encodeText(text));
+  return {
+    tokens: analysis.tokens,
+    neurons: analysis.neurons.slice(0, top).map((n) => describeLatent(context.dictionary, n.id, n.score)),
+  };
+}
+
+/**
+ * `lucid ground --batch <file.jsonl>`: one `{"image", "text"}` per line; yields one result per line
+ * in input order (an error for a line is reported as `{"error": …}` on its line, others continue).
+ */
+export async function* groundBatch(context: Context, file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new CliError(`cannot read ${file}: no such file`);
+  }
+  const lines = text.split('\n').filter((l) => l.trim());
+  for (const [n, line] of lines.entries()) {
+    try {
+      const query = JSON.parse(line) as { image?: unknown; text?: unknown };
+      if (typeof query.image !== 'string' || typeof query.text !== 'string') {
+        throw new CliError('each line needs "image" and "text" strings');
+      }
+      yield await groundCommand(context, query.image, query.text);
+    } catch (error) {
+      yield { line: n + 1, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `lucid` — the command line over the same core and loader as the app.
+ *   lucid encode <image> | lucid ground <image> <text> | lucid ground --batch <file.jsonl>
+ *   lucid neurons <text> | lucid train --images <folder> [--steps N] --out <folder> | lucid eval
+ * Options: --model <folder> (a transformers.js CLIP folder), --dict <folder>, --json, --top N.
+ * Errors: one line on stderr and a non-zero exit.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { encodeCommand, groundBatch, groundCommand, neuronsCommand } from './commands';
+import { CliError, DEFAULT_DICTIONARY_DIR, describeLatent, loadContext } from './context';
+import { evalCommand, resultsMarkdown } from './evalCommand';
+import { trainCommand } from './train';
+
+const USAGE = `usage: lucid <command> [options]
+  encode <image>                      the image's top concepts
+  ground <image> <text>               heatmap of the text over the image's patch grid
+  ground --batch <file.jsonl>         one {"image","text"} per line → one JSON result per line
+  neurons <text>                      tokens and the neurons the text fires
+  train --images <folder> --out <folder> [--steps N]   fine-tune on a folder (captions optional)
+  eval [--write-docs]                 every measure for LUCID and the baselines
+options: --model <folder>  --dict <folder>  --json  --top N`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      dict: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      top: { type: 'string', default: '10' },
+      batch: { type: 'string' },
+      images: { type: 'string' },
+      steps: { type: 'string', default: '200' },
+      out: { type: 'string' },
+      'write-docs': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  const top = Number(values.top);
+  const print = (value: unknown, text: () => string) => console.log(values.json ? JSON.stringify(value) : text());
+  const log = (line: string) => console.error(line);
+  const needs = (n: number, what: string) => {
+    if (rest.length < n) throw new CliError(`lucid ${command} needs ${what}\n${USAGE}`, 2);
+  };
+  if (!['encode', 'ground', 'neurons', 'train', 'eval'].includes(command)) {
+    throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
+  }
+  if (command === 'encode') needs(1, 'an image');
+  if (command === 'neurons') needs(1, 'a text');
+  if (command === 'ground' && !values.batch) needs(2, 'an image and a text');
+  if (command === 'train' && (!values.images || !values.out))
+    throw new CliError('lucid train needs --images and --out', 2);
+
+  const context = await loadContext({ model: values.model, dict: values.dict });
+  const label = (l: ReturnType<typeof describeLatent>) =>
+    `#${l.id} ${l.label ?? '(unnamed)'} [${l.category ?? '?'}, ${l.kind}] ${l.score}`;
+  switch (command) {
+    case 'encode': {
+      const result = await encodeCommand(context, rest[0], top);
+      print(result, () => result.latents.map(label).join('\n'));
+      break;
+    }
+    case 'neurons': {
+      const result = await neuronsCommand(context, rest.join(' '), top);
+      print(result, () => `tokens: ${result.tokens.join(' ')}\n${result.neurons.map(label).join('\n')}`);
+      break;
+    }
+    case 'ground': {
+      if (values.batch) {
+        for await (const result of groundBatch(context, values.batch)) console.log(JSON.stringify(result));
+        break;
+      }
+      const result = await groundCommand(context, rest[0], rest.slice(1).join(' '));
+      print(result, () => {
+        const [rows, cols] = result.grid;
+        const max = Math.max(...result.heat, 1e-9);
+        const shades = ' .:-=+*#%@';
+        const lines = Array.from({ length: rows }, (_, r) =>
+          result.heat
+            .slice(r * cols, (r + 1) * cols)
+            .map((v) => shades[Math.min(9, Math.floor((v / max) * 9.99))])
+            .join(''),
+        );
+        return `${lines.join('\n')}\nlatents: ${result.latents.map(label).join('; ')}`;
+      });
+      break;
+    }
+    case 'train': {
+      const result = await trainCommand(
+        context,
+        { images: values.images!, steps: Number(values.steps), out: values.out! },
+        log,
+      );
+      print(result, () => `wrote ${result.out} (${result.images} images, ${result.captioned} captioned)`);
+      break;
+    }
+    case 'eval': {
+      const report = await evalCommand(context, values.dict ?? DEFAULT_DICTIONARY_DIR, log);
+      if (values['write-docs']) {
+        await writeFile('docs/results.json', JSON.stringify(report, null, 2) + '\n');
+        await writeFile('docs/results.table.md', resultsMarkdown(report) + '\n');
+      }
+      print(report, () => `${resultsMarkdown(report)}\n\npointing chance: ${report.pointingChance}`);
+      break;
+    }
+  }
+  await context.encoder.dispose();
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`lucid: ${message}`);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
+});

@@ -1,0 +1,145 @@
+import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { HostPairBatch } from '../lucid/batch';
+import { normalizeRows } from '../lucid/normalization';
+import { makeRng } from '../lucid/random';
+import { createTrainer } from '../lucid/trainer';
+import { saveLucid } from '../lucid/weightsIO';
+import { parseCaptionsCsv, parseCaptionsJsonl, sniffImageType, stem } from '../pipeline/folderContents';
+import { decodeImage } from '../clip/encoder';
+import { DICTIONARY_FILES } from '../explain/dictionary';
+import { type Context, CliError } from './context';
+
+/** An image file of a folder and its caption, if any. */
+export interface FolderItem {
+  file: string;
+  caption: string | null;
+}
+
+/**
+ * The images of a folder, recursively, recognised by content (not extension), with captions from a
+ * sidecar `name.txt`, `captions.jsonl` or `captions.csv`. Non-images and caption-file problems are
+ * returned as messages; they never stop the rest.
+ */
+export async function readImageFolder(root: string): Promise<{ items: FolderItem[]; skipped: string[] }> {
+  const files: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      throw new CliError(`cannot read folder ${dir}`);
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) files.push(full);
+    }
+  }
+  await walk(root);
+  const skipped: string[] = [];
+  const captions = new Map<string, string>();
+  for (const file of files) {
+    const name = path.basename(file).toLowerCase();
+    if (name === 'captions.jsonl' || name === 'captions.csv') {
+      const parsed = (name.endsWith('jsonl') ? parseCaptionsJsonl : parseCaptionsCsv)(await readFile(file, 'utf8'));
+      parsed.captions.forEach((caption, key) => captions.set(key, caption));
+      skipped.push(...parsed.problems);
+    }
+  }
+  const sidecars = new Map(files.filter((f) => f.toLowerCase().endsWith('.txt')).map((f) => [stem(f), f]));
+  const items: FolderItem[] = [];
+  for (const file of files.sort()) {
+    const head = new Uint8Array((await readFile(file)).subarray(0, 16));
+    if (!sniffImageType(head)) {
+      if (!/\.(txt|jsonl|csv)$/i.test(file)) skipped.push(`${path.relative(root, file)}: not an image`);
+      continue;
+    }
+    const sidecar = sidecars.get(stem(file));
+    const caption = captions.get(path.basename(file)) ?? (sidecar ? (await readFile(sidecar, 'utf8')).trim() : null);
+    items.push({ file, caption: caption || null });
+  }
+  return { items, skipped };
+}
+
+/**
+ * `lucid train --images <folder> [--steps N] --out <folder>`: fine-tunes the loaded dictionary on a
+ * folder (captioned pairs align through GCMT; images without captions train reconstruction only).
+ */
+export async function trainCommand(
+  context: Context,
+  options: { images: string; steps: number; out: string; batch?: number },
+  log: (line: string) => void,
+) {
+  const { items, skipped } = await readImageFolder(options.images);
+  for (const line of skipped) log(`skipped ${line}`);
+  if (items.length === 0) throw new CliError(`no images in ${options.images}`);
+  const { dictionary, encoder } = context;
+  const { norm, model } = dictionary;
+  const examples: { patches: Float32Array; tokens?: Float32Array; mask?: Uint8Array }[] = [];
+  for (const item of items) {
+    try {
+      const image = await encoder.encodeImage(
+        await decodeImage(new Blob([new Uint8Array(await readFile(item.file))]), path.basename(item.file)),
+      );
+      const text = item.caption ? await encoder.encodeText(item.caption) : undefined;
+      examples.push({
+        patches: normalizeRows(image.patches, norm.image),
+        tokens: text && text.contentMask.some((v) => v) ? normalizeRows(text.hidden, norm.text) : undefined,
+        mask: text?.contentMask,
+      });
+    } catch (error) {
+      log(`skipped ${path.relative(options.images, item.file)}: ${(error as Error).message}`);
+    }
+    if (examples.length % 50 === 0) log(`encoded ${examples.length}/${items.length} images`);
+  }
+  if (examples.length === 0) throw new CliError('no image in the folder could be read');
+  const captioned = examples.filter((e) => e.tokens);
+  log(`${examples.length} images, ${captioned.length} with captions`);
+  const trainer = createTrainer(model);
+  const rng = makeRng(1);
+  const batchSize = options.batch ?? 16;
+  const grid = encoder.info.grid;
+  for (let step = 0; step < options.steps; step++) {
+    // Captioned pairs when there are at least two (the contrast needs mismatched pairs), else images only.
+    const pool = captioned.length >= 2 ? captioned : examples;
+    const picked = Array.from(
+      { length: Math.min(batchSize, pool.length) },
+      () => pool[Math.floor(rng() * pool.length)],
+    );
+    trainer.step(toBatch(picked, grid, model.config.dText, captioned.length >= 2));
+    if (step % 20 === 0 || step === options.steps - 1) {
+      const losses = await trainer.readLosses();
+      log(`step ${step + 1}/${options.steps} loss ${losses.total.toFixed(4)} fvu image ${losses.fvuImage.toFixed(4)}`);
+    }
+  }
+  trainer.dispose();
+  const saved = await saveLucid(model, norm, { encoder: encoder.info.id, fineTunedOn: path.basename(options.images) });
+  await mkdir(options.out, { recursive: true });
+  await writeFile(path.join(options.out, DICTIONARY_FILES.weights), saved.weights);
+  await writeFile(path.join(options.out, DICTIONARY_FILES.config), JSON.stringify(saved.config, null, 2) + '\n');
+  return { out: options.out, images: examples.length, captioned: captioned.length, steps: options.steps };
+}
+
+function toBatch(
+  picked: { patches: Float32Array; tokens?: Float32Array; mask?: Uint8Array }[],
+  grid: [number, number],
+  dText: number,
+  withCaptions: boolean,
+): HostPairBatch {
+  const patches = new Float32Array(picked.length * picked[0].patches.length);
+  picked.forEach((p, i) => patches.set(p.patches, i * p.patches.length));
+  if (!withCaptions) return { pairs: picked.length, grid, patches };
+  const length = Math.max(...picked.map((p) => p.mask!.length));
+  const tokens = new Float32Array(picked.length * length * dText);
+  const tokenMask = new Float32Array(picked.length * length);
+  const alignMask = new Float32Array(picked.length * length);
+  picked.forEach((p, i) => {
+    tokens.set(p.tokens!, i * length * dText);
+    p.mask!.forEach((c, t) => {
+      tokenMask[i * length + t] = 1;
+      alignMask[i * length + t] = c;
+    });
+  });
+  return { pairs: picked.length, grid, patches, captions: { length, tokens, tokenMask, alignMask } };
+}

@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ImageActivations, TextActivations } from '../clip/encoder';
+import type { Modality } from '../lucid/config';
+import { preActivations } from '../lucid/encode';
+import { guidedTransport } from '../lucid/losses';
+import { normalizeRows } from '../lucid/normalization';
+import type { LoadedDictionary } from './dictionary';
+import type { ImageAnalysis, ScoredLatent, TextAnalysis, TransportView } from './types';
+
+/** Pre-Top-K activations of one image or text: what every view is computed from. */
+export interface Codes {
+  /** Rows (patches or tokens). */
+  rows: number;
+  /** ReLU pre-activations, row-major [rows, m] (0 on latents the modality may not use). */
+  pre: Float32Array;
+  /** Top-K codes: per row the k latent ids and values, best first [rows · k]. */
+  ids: Int32Array;
+  values: Float32Array;
+}
+
+/** Normalises activations with the dictionary's statistics and encodes them (rows × width). */
+export async function encodeRows(
+  dictionary: LoadedDictionary,
+  modality: Modality,
+  activations: Float32Array,
+): Promise<Codes> {
+  const { model, norm } = dictionary;
+  const width = modality === 'image' ? model.config.dImage : model.config.dText;
+  const rows = activations.length / width;
+  const normalized = normalizeRows(activations, norm[modality]);
+  const [pre, top] = tf.tidy(() => {
+    const p = preActivations(model, modality, tf.tensor2d(normalized, [rows, width]));
+    const t = tf.topk(p, model.config.k);
+    return [p, t] as const;
+  });
+  const [preData, ids, values] = await Promise.all([pre.data(), top.indices.data(), top.values.data()]);
+  tf.dispose([pre, top.indices, top.values]);
+  return {
+    rows,
+    pre: preData as Float32Array,
+    ids: ids as Int32Array,
+    values: values as Float32Array,
+  };
+}
+
+/** Latents ranked by their largest Top-K code over the given rows (all rows when `use` is omitted). */
+export function rankByMaxCode(codes: Codes, k: number, use?: Uint8Array): ScoredLatent[] {
+  const best = new Map<number, number>();
+  for (let r = 0; r < codes.rows; r++) {
+    if (use && !use[r]) continue;
+    for (let j = 0; j < k; j++) {
+      const value = codes.values[r * k + j];
+      if (value <= 0) continue;
+      const id = codes.ids[r * k + j];
+      best.set(id, Math.max(best.get(id) ?? 0, value));
+    }
+  }
+  return [...best].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
+}
+
+/** One latent's pre-activation over every row [rows]. */
+export function latentColumn(codes: Codes, m: number, latent: number): Float32Array {
+  const out = new Float32Array(codes.rows);
+  for (let r = 0; r < codes.rows; r++) out[r] = codes.pre[r * m + latent];
+  return out;
+}
+
+export function latentCountOf(dictionary: LoadedDictionary): number {
+  const c = dictionary.model.config;
+  return c.nShared + c.nImagePrivate + c.nTextPrivate;
+}
+
+/** The explorer's view of an encoded image (imageId and name are filled in by the caller). */
+export async function analyzeImageActivations(
+  dictionary: LoadedDictionary,
+  image: ImageActivations,
+): Promise<{ codes: Codes; analysis: Omit<ImageAnalysis, 'imageId' | 'name' | 'width' | 'height'> }> {
+  const codes = await encodeRows(dictionary, 'image', image.patches);
+  const k = dictionary.model.config.k;
+  return {
+    codes,
+    analysis: {
+      grid: image.grid,
+      top: rankByMaxCode(codes, k).slice(0, 50),
+      patchLatents: { k, ids: codes.ids, values: codes.values },
+    },
+  };
+}
+
+/** The explorer's view of an encoded text: tokens, their latents, and the neurons the text fires. */
+export async function analyzeTextActivations(
+  dictionary: LoadedDictionary,
+  text: TextActivations,
+): Promise<{ codes: Codes; analysis: TextAnalysis }> {
+  const codes = await encodeRows(dictionary, 'text', text.hidden);
+  const { k, nShared } = dictionary.model.config;
+  const perToken: ScoredLatent[][] = [];
+  for (let r = 0; r < codes.rows; r++) {
+    const row: ScoredLatent[] = [];
+    for (let j = 0; j < Math.min(k, 5); j++) {
+      if (codes.values[r * k + j] > 0) row.push({ id: codes.ids[r * k + j], score: codes.values[r * k + j] });
+    }
+    perToken.push(row);
+  }
+  const ranked = rankByMaxCode(codes, k, text.contentMask);
+  // Shared latents first: they are the ones that also have image evidence.
+  const neurons = [...ranked.filter((n) => n.id < nShared), ...ranked.filter((n) => n.id >= nShared)];
+  return { codes, analysis: { tokens: text.tokens, contentMask: text.contentMask, perToken, neurons } };
+}
+
+/**
+ * Grounds a text in an image: heat_p = Σ_j s_j · a_pj over the text's top shared latents j, where
+ * s_j is the latent's largest code on the text's content tokens and a_pj its pre-activation on patch p.
+ * @returns heat per patch [patches] and the latents used
+ */
+export function groundText(
+  dictionary: LoadedDictionary,
+  image: Codes,
+  text: TextAnalysis,
+  latents = 5,
+): { heat: Float32Array; latents: ScoredLatent[] } {
+  const m = latentCountOf(dictionary);
+  const used = text.neurons.filter((n) => n.id < dictionary.model.config.nShared).slice(0, latents);
+  const heat = new Float32Array(image.rows);
+  for (const { id, score } of used) {
+    for (let p = 0; p < image.rows; p++) heat[p] += score * image.pre[p * m + id];
+  }
+  return { heat, latents: used };
+}
+
+/** The GCMT plan between an image's patches and a text's tokens, in the dictionary's shared latents. */
+export async function transportBetween(
+  dictionary: LoadedDictionary,
+  image: Codes,
+  grid: [number, number],
+  text: { codes: Codes; analysis: TextAnalysis },
+): Promise<TransportView> {
+  const m = latentCountOf(dictionary);
+  const ms = dictionary.model.config.nShared;
+  const t = text.codes.rows;
+  const shared = (codes: Codes) => {
+    const out = new Float32Array(codes.rows * ms);
+    for (let r = 0; r < codes.rows; r++) out.set(codes.pre.subarray(r * m, r * m + ms), r * ms);
+    return out;
+  };
+  const align = Float32Array.from(text.analysis.contentMask);
+  if (!align.some((v) => v > 0)) throw new Error('the caption has no word to match (only punctuation?)');
+  const plan = tf.tidy(() => {
+    const transport = guidedTransport(
+      dictionary.model,
+      tf.tensor3d(shared(image), [1, image.rows, ms]),
+      tf.tensor3d(shared(text.codes), [1, t, ms]),
+      tf.tensor2d(align, [1, t]),
+      grid,
+    );
+    return transport.plan.reshape([image.rows + 1, t + 1]);
+  });
+  const values = (await plan.data()) as Float32Array;
+  plan.dispose();
+  let patchMass = 0;
+  let patchDust = 0;
+  let tokenMass = 0;
+  let tokenDust = 0;
+  for (let p = 0; p < image.rows; p++) {
+    for (let j = 0; j <= t; j++) patchMass += values[p * (t + 1) + j];
+    patchDust += values[p * (t + 1) + t];
+  }
+  for (let j = 0; j < t; j++) {
+    for (let p = 0; p <= image.rows; p++) tokenMass += values[p * (t + 1) + j];
+    tokenDust += values[image.rows * (t + 1) + j];
+  }
+  return {
+    tokens: text.analysis.tokens,
+    contentMask: text.analysis.contentMask,
+    grid,
+    plan: values,
+    dustbinShare: { patches: patchDust / Math.max(patchMass, 1e-12), tokens: tokenDust / Math.max(tokenMass, 1e-12) },
+  };
+}

@@ -1,0 +1,67 @@
+import type { EncoderInfo } from '../clip/encoder';
+import type { Modality } from '../lucid/config';
+import { LucidFormatError } from '../lucid/errors';
+import { disposeLucid, type LucidModel } from '../lucid/model';
+import type { NormStats } from '../lucid/normalization';
+import { loadLucid } from '../lucid/weightsIO';
+import type { Interpretation } from './types';
+
+/** A dictionary ready to explain one encoder's activations. */
+export interface LoadedDictionary {
+  source: string;
+  model: LucidModel;
+  norm: Record<Modality, NormStats>;
+  interpretation: Interpretation | null;
+}
+
+/** File names of a dictionary bundle (a folder or URL base). */
+export const DICTIONARY_FILES = {
+  weights: 'lucid.safetensors',
+  config: 'lucid.config.json',
+  interpretation: 'interpretation.json',
+} as const;
+
+/**
+ * Builds a dictionary from its files and checks it fits the encoder (input widths, and the
+ * interpretation's latent count); every mismatch is a LucidFormatError naming both sides.
+ */
+export function dictionaryFromFiles(
+  source: string,
+  weights: Uint8Array,
+  configJson: string,
+  interpretationJson: string | null,
+  encoder: Pick<EncoderInfo, 'id' | 'dImage' | 'dText'>,
+): LoadedDictionary {
+  const { model, norm } = loadLucid(weights, configJson);
+  try {
+    const { dImage, dText } = model.config;
+    if (dImage !== encoder.dImage || dText !== encoder.dText) {
+      throw new LucidFormatError(
+        `dictionary ${source} expects activations of width ${dImage} (image) and ${dText} (text), ` +
+          `but ${encoder.id} gives ${encoder.dImage} and ${encoder.dText}`,
+      );
+    }
+    let interpretation: Interpretation | null = null;
+    if (interpretationJson !== null) {
+      try {
+        interpretation = JSON.parse(interpretationJson) as Interpretation;
+      } catch {
+        throw new LucidFormatError(`${DICTIONARY_FILES.interpretation} of ${source} is not valid JSON`);
+      }
+      const m = model.config.nShared + model.config.nImagePrivate + model.config.nTextPrivate;
+      if (!Array.isArray(interpretation.latents) || interpretation.latents.length !== m) {
+        throw new LucidFormatError(
+          `${DICTIONARY_FILES.interpretation} of ${source} describes ${interpretation.latents?.length} latents; the dictionary has ${m}`,
+        );
+      }
+    }
+    return { source, model, norm, interpretation };
+  } catch (error) {
+    disposeLucid(model);
+    throw error;
+  }
+}
+
+export function disposeDictionary(dictionary: LoadedDictionary): void {
+  disposeLucid(dictionary.model);
+}

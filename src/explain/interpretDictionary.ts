@@ -1,0 +1,281 @@
+import { UMAP } from 'umap-js';
+import type { TextActivations } from '../clip/encoder';
+import { clusterTerms } from '../interpret/clustering';
+import { clusterCategories, labelLatents } from '../interpret/labels';
+import { matrix } from '../interpret/matrix';
+import type { Term } from '../interpret/vocabulary';
+import { makeRng } from '../lucid/random';
+import { type Codes, encodeRows, latentCountOf } from './analyze';
+import type { LoadedDictionary } from './dictionary';
+import type { Interpretation, LatentInfo, LatentKind } from './types';
+
+/** Rows of activations encoded per call, to keep tensors small. */
+const ROWS_PER_CALL = 4096;
+const TOP_PATCHES = 6;
+const HISTOGRAM_BINS = 12;
+
+/** Encodes many activation rows through the dictionary in chunks. */
+async function encodeManyRows(
+  dictionary: LoadedDictionary,
+  modality: 'image' | 'text',
+  rows: Float32Array,
+  width: number,
+): Promise<Codes> {
+  const parts: Codes[] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_CALL * width) {
+    parts.push(await encodeRows(dictionary, modality, rows.subarray(start, start + ROWS_PER_CALL * width)));
+  }
+  const total = parts.reduce((n, p) => n + p.rows, 0);
+  const m = latentCountOf(dictionary);
+  const k = dictionary.model.config.k;
+  const out: Codes = {
+    rows: total,
+    pre: new Float32Array(total * m),
+    ids: new Int32Array(total * k),
+    values: new Float32Array(total * k),
+  };
+  let at = 0;
+  for (const p of parts) {
+    out.pre.set(p.pre, at * m);
+    out.ids.set(p.ids, at * k);
+    out.values.set(p.values, at * k);
+    at += p.rows;
+  }
+  return out;
+}
+
+/**
+ * Each term's code: per latent, the largest Top-K code over the term's content tokens [terms, m].
+ * @param texts the text tower's activations of each term, in vocabulary order
+ */
+export async function termCodes(dictionary: LoadedDictionary, texts: TextActivations[]): Promise<Float32Array> {
+  const m = latentCountOf(dictionary);
+  const k = dictionary.model.config.k;
+  const width = texts[0]?.width ?? dictionary.model.config.dText;
+  const rows = new Float32Array(texts.reduce((n, t) => n + t.tokens.length, 0) * width);
+  let at = 0;
+  for (const t of texts) {
+    rows.set(t.hidden, at * width);
+    at += t.tokens.length;
+  }
+  const codes = await encodeManyRows(dictionary, 'text', rows, width);
+  const out = new Float32Array(texts.length * m);
+  let row = 0;
+  texts.forEach((t, i) => {
+    for (let r = 0; r < t.tokens.length; r++, row++) {
+      if (!t.contentMask[r]) continue;
+      for (let j = 0; j < k; j++) {
+        const id = codes.ids[row * k + j];
+        const value = codes.values[row * k + j];
+        if (value > out[i * m + id]) out[i * m + id] = value;
+      }
+    }
+  });
+  return out;
+}
+
+/** Reference images for evidence: their patch activations and captions. */
+export interface ReferenceSet {
+  grid: [number, number];
+  /** Patch activations of every reference image, [images · patches, dImage]. */
+  patches: Float32Array;
+  /** Token activations of every reference caption (for text firing rates). */
+  captions: TextActivations[];
+  /** Words describing each image's objects (labels and tags), for naming image-private latents. */
+  imageWords: string[][];
+  /** File name of the atlas the UI crops evidence tiles from, and its layout. */
+  atlas: string;
+  tile: number;
+  columns: number;
+  captionTexts: string[];
+}
+
+function kindOf(dictionary: LoadedDictionary, latent: number): LatentKind {
+  const c = dictionary.model.config;
+  if (latent < c.nShared) return 'shared';
+  return latent < c.nShared + c.nImagePrivate ? 'image' : 'text';
+}
+
+/** 2-D map of the latents: UMAP of their decoder directions (both modalities' rows, unit norm). */
+async function layoutLatents(dictionary: LoadedDictionary, seed: number): Promise<[number, number][]> {
+  const { model } = dictionary;
+  const m = latentCountOf(dictionary);
+  const [image, text] = [
+    (await model.image.wDec.data()) as Float32Array,
+    (await model.text.wDec.data()) as Float32Array,
+  ];
+  const { dImage, dText } = model.config;
+  const vectors: number[][] = [];
+  for (let i = 0; i < m; i++) {
+    const kind = kindOf(dictionary, i);
+    const a = Array.from(image.subarray(i * dImage, (i + 1) * dImage), (v) => (kind === 'text' ? 0 : v));
+    const b = Array.from(text.subarray(i * dText, (i + 1) * dText), (v) => (kind === 'image' ? 0 : v));
+    vectors.push([...a, ...b]);
+  }
+  const umap = new UMAP({ nComponents: 2, nNeighbors: 15, minDist: 0.1, random: makeRng(seed) });
+  return umap.fit(vectors).map(([x, y]) => [Number(x.toFixed(4)), Number(y.toFixed(4))]);
+}
+
+/** Per latent, the share of rows on which it is among the Top-K, and a histogram of those codes. */
+function firingStats(codes: Codes, k: number, m: number, use?: Uint8Array) {
+  const count = new Float64Array(m);
+  const values: number[][] = Array.from({ length: m }, () => []);
+  let rows = 0;
+  for (let r = 0; r < codes.rows; r++) {
+    if (use && !use[r]) continue;
+    rows++;
+    for (let j = 0; j < k; j++) {
+      const v = codes.values[r * k + j];
+      if (v <= 0) continue;
+      count[codes.ids[r * k + j]]++;
+      values[codes.ids[r * k + j]].push(v);
+    }
+  }
+  return { rate: Array.from(count, (c) => c / Math.max(rows, 1)), values };
+}
+
+function histogram(image: number[], text: number[]) {
+  const max = Math.max(1e-6, ...image, ...text);
+  const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => Number(((max * i) / HISTOGRAM_BINS).toFixed(4)));
+  const bin = (vs: number[]) => {
+    const out = new Array<number>(HISTOGRAM_BINS).fill(0);
+    for (const v of vs) out[Math.min(HISTOGRAM_BINS - 1, Math.floor((v / max) * HISTOGRAM_BINS))]++;
+    return out;
+  };
+  return { edges, image: bin(image), text: bin(text) };
+}
+
+/** The most frequent word among the objects under a latent's top patches (for image-private latents). */
+function wordOfPatches(top: LatentInfo['topPatches'], imageWords: string[][]): string | null {
+  const counts = new Map<string, number>();
+  for (const { image } of top) for (const w of new Set(imageWords[image])) counts.set(w, (counts.get(w) ?? 0) + 1);
+  let best: string | null = null;
+  let bestCount = 1;
+  for (const [w, c] of counts) if (c > bestCount) [best, bestCount] = [w, c];
+  return best;
+}
+
+/**
+ * The automated interpretation of a dictionary (METHOD.md, "Interpretation by term clustering"):
+ * terms are encoded and clustered by their shared codes; every latent that fires on terms is named
+ * by its dominant cluster (src/interpret/labels.ts); image-private latents, which never fire on
+ * text, are named by the words of the objects under their top reference patches.
+ */
+export async function interpretDictionary(
+  dictionary: LoadedDictionary,
+  encoderId: string,
+  terms: Term[],
+  termTexts: TextActivations[],
+  reference: ReferenceSet,
+  seed = 1,
+): Promise<Interpretation> {
+  const m = latentCountOf(dictionary);
+  const { k, nShared, dImage } = dictionary.model.config;
+  const profiles = await termCodes(dictionary, termTexts);
+  const shared = new Float32Array(terms.length * nShared);
+  for (let t = 0; t < terms.length; t++) shared.set(profiles.subarray(t * m, t * m + nShared), t * nShared);
+  const sharedMatrix = matrix(shared, terms.length, nShared);
+  const clustering = clusterTerms(sharedMatrix, { seed });
+  const labels = labelLatents(matrix(profiles, terms.length, m), sharedMatrix, clustering, terms, { topTerms: 10 });
+  const categories = clusterCategories(clustering, terms);
+
+  const patchCount = reference.grid[0] * reference.grid[1];
+  const imageCodes = await encodeManyRows(dictionary, 'image', reference.patches, dImage);
+  const topPatches: LatentInfo['topPatches'][] = Array.from({ length: m }, () => []);
+  // Best patch per (latent, image), then the best images per latent.
+  const best = new Map<number, { patch: number; value: number }>();
+  for (let image = 0; image < imageCodes.rows / patchCount; image++) {
+    best.clear();
+    for (let p = 0; p < patchCount; p++) {
+      const row = image * patchCount + p;
+      for (let j = 0; j < k; j++) {
+        const value = imageCodes.values[row * k + j];
+        const id = imageCodes.ids[row * k + j];
+        if (value > (best.get(id)?.value ?? 0)) best.set(id, { patch: p, value });
+      }
+    }
+    for (const [id, { patch, value }] of best) {
+      const list = topPatches[id];
+      list.push({ image, patch, value: Number(value.toFixed(4)) });
+      list.sort((a, b) => b.value - a.value);
+      if (list.length > TOP_PATCHES) list.pop();
+    }
+  }
+  const imageStats = firingStats(imageCodes, k, m);
+  const tokenRows = reference.captions;
+  const textCodes = await encodeManyRows(
+    dictionary,
+    'text',
+    concatRows(tokenRows.map((t) => t.hidden)),
+    dictionary.model.config.dText,
+  );
+  const textStats = firingStats(textCodes, k, m, concatMasks(tokenRows.map((t) => t.contentMask)));
+
+  const latents: LatentInfo[] = labels.map((label, id) => {
+    const kind = kindOf(dictionary, id);
+    let name = label.label;
+    // The label term's own WordNet category when it has one, else its cluster's majority.
+    const own = label.labelTerm >= 0 ? terms[label.labelTerm].category : 'unknown';
+    let category = label.label ? (own !== 'unknown' ? own : label.category) : null;
+    if (kind === 'image' || (!name && topPatches[id].length > 0)) {
+      name = wordOfPatches(topPatches[id], reference.imageWords) ?? name;
+      category = name ? (terms.find((t) => t.text === name)?.category ?? 'object') : null;
+    }
+    return {
+      id,
+      kind,
+      label: name,
+      category,
+      confidence: Number(label.confidence.toFixed(3)),
+      cluster: label.cluster >= 0 ? label.cluster : null,
+      topTerms: label.topTerms.map((t) => [t.text, Number(t.activation.toFixed(4))] as [string, number]),
+      topPatches: topPatches[id],
+      imageRate: Number(imageStats.rate[id].toFixed(5)),
+      textRate: Number(textStats.rate[id].toFixed(5)),
+      histogram: histogram(imageStats.values[id], textStats.values[id]),
+    };
+  });
+  return {
+    version: 1,
+    encoder: encoderId,
+    latents,
+    clusters: clustering.clusters.map((c, id) => ({
+      id,
+      label: terms[c.centralTerm].text,
+      category: categories[id],
+      terms: c.members
+        .map((member, i) => [member, c.centrality[i]] as const)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 30)
+        .map(([member]) => terms[member].text),
+    })),
+    layout: await layoutLatents(dictionary, seed),
+    reference: {
+      atlas: reference.atlas,
+      tile: reference.tile,
+      columns: reference.columns,
+      grid: reference.grid,
+      captions: reference.captionTexts,
+    },
+  };
+}
+
+function concatRows(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function concatMasks(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

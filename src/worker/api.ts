@@ -1,0 +1,54 @@
+/**
+ * The explorer worker's API (exposed with comlink by `explorer.worker.ts`; the page's typed handle
+ * is `client.ts`). Everything heavy — the CLIP towers, the LUCID dictionary, every image's
+ * activations — lives in the worker; the page receives plain results.
+ */
+import type { EncoderInfo, ImageActivations, LoadOptions, TextActivations } from '../clip/encoder';
+import type { Heatmap, ImageAnalysis, Interpretation, TextAnalysis, TransportView } from '../explain/types';
+
+export interface HubSettings {
+  allowRemote: boolean;
+  /** Base URL of a Hugging Face-compatible hub (tests serve one locally). */
+  remoteHost?: string;
+}
+
+export interface DictionarySummary {
+  /** Where it came from (URL base or file name). */
+  source: string;
+  nShared: number;
+  nImagePrivate: number;
+  nTextPrivate: number;
+  k: number;
+  /** Null when the dictionary ships without interpretation (e.g. freshly trained). */
+  interpretation: Interpretation | null;
+}
+
+export interface ExplorerApi {
+  /** Loads a CLIP-family model; concurrent calls with the same settings share one load. */
+  loadModel(
+    id: string,
+    device: 'webgpu' | 'wasm' | 'cpu',
+    hub: HubSettings,
+    onProgress?: LoadOptions['onProgress'],
+  ): Promise<EncoderInfo>;
+  /** Raw CLIP activations of preprocessed pixel values [3, size, size] (cross-runtime checks). */
+  encodePixels(pixels: Float32Array): Promise<ImageActivations>;
+  /** Raw CLIP activations of an image file. */
+  encodeImageFile(file: Blob, name: string): Promise<ImageActivations>;
+  /** Raw CLIP activations of a text. */
+  encodeText(text: string): Promise<TextActivations>;
+  /**
+   * Loads `<base>/lucid.safetensors`, `<base>/lucid.config.json` and, if present,
+   * `<base>/interpretation.json`. Throws a clear error when the files are missing or do not fit
+   * the loaded model; the previous dictionary stays in place.
+   */
+  loadDictionary(base: string): Promise<DictionarySummary>;
+  /** Encodes an image file (CLIP → LUCID) and keeps its activations under the returned imageId. */
+  analyzeImage(file: Blob, name: string): Promise<ImageAnalysis>;
+  /** Heat of one latent over a kept image's patches. */
+  heatmap(imageId: number, latent: number): Promise<Heatmap>;
+  forgetImage(imageId: number): Promise<void>;
+  analyzeText(text: string): Promise<TextAnalysis>;
+  /** The GCMT transport plan between a kept image and a caption. */
+  transport(imageId: number, caption: string): Promise<TransportView>;
+}

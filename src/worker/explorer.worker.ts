@@ -1,0 +1,162 @@
+/**
+ * The explorer's worker: CLIP, the LUCID dictionary and every image's codes live here, so the page
+ * never freezes. Implements ExplorerApi (api.ts) over comlink; large arrays are transferred.
+ */
+import { expose, transfer } from 'comlink';
+import { initBackend } from '../backend';
+import { configureClipForBrowser } from '../clip/browserEnvironment';
+import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
+import {
+  type Codes,
+  analyzeImageActivations,
+  analyzeTextActivations,
+  latentColumn,
+  latentCountOf,
+  transportBetween,
+} from '../explain/analyze';
+import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles, disposeDictionary } from '../explain/dictionary';
+import type { ExplorerApi } from './api';
+
+let encoder: Promise<ClipEncoder> | undefined;
+let encoderKey = '';
+let dictionary: LoadedDictionary | undefined;
+const images = new Map<number, { codes: Codes; grid: [number, number] }>();
+let nextImageId = 1;
+// The tfjs backend for the LUCID core (WebGPU → WASM → cpu), chosen once per worker.
+const backend = initBackend();
+
+async function requireEncoder(): Promise<ClipEncoder> {
+  if (!encoder) throw new Error('no model is loaded yet');
+  return encoder;
+}
+
+function requireDictionary(): LoadedDictionary {
+  if (!dictionary) throw new Error('no dictionary is loaded for this model; train one in the Train tab');
+  return dictionary;
+}
+
+function requireImage(imageId: number) {
+  const image = images.get(imageId);
+  if (!image) throw new Error(`image ${imageId} is not loaded`);
+  return image;
+}
+
+async function fetchOptional(url: string): Promise<Response | null> {
+  const response = await fetch(url);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response;
+}
+
+const api: ExplorerApi = {
+  async encodePixels(pixels) {
+    const result = await (await requireEncoder()).encodePixels(pixels);
+    return transfer(result, [result.patches.buffer, result.embedding.buffer]);
+  },
+
+  async encodeText(text) {
+    const result = await (await requireEncoder()).encodeText(text);
+    return transfer(result, [result.hidden.buffer, result.embedding.buffer]);
+  },
+
+  async encodeImageFile(file, name) {
+    const result = await (await requireEncoder()).encodeImage(await decodeImage(file, name));
+    return transfer(result, [result.patches.buffer, result.embedding.buffer]);
+  },
+
+  async loadModel(id, device, hub, onProgress) {
+    const key = JSON.stringify([id, device, hub]);
+    if (encoder && key === encoderKey) return (await encoder).info;
+    configureClipForBrowser(hub);
+    const previous = encoder;
+    const next = loadClipEncoder(id, { device, onProgress });
+    const ready = await next; // a failed load throws here and leaves the previous model in place
+    encoder = next;
+    encoderKey = key;
+    if (previous) await (await previous).dispose();
+    images.clear();
+    return ready.info;
+  },
+
+  async loadDictionary(base) {
+    await backend;
+    const info = (await requireEncoder()).info;
+    const root = base.endsWith('/') ? base : `${base}/`;
+    const [weights, config, interpretation] = await Promise.all(
+      Object.values(DICTIONARY_FILES).map((file) => fetchOptional(root + file)),
+    );
+    if (!weights || !config)
+      throw new Error(`no LUCID dictionary at ${root} (missing ${DICTIONARY_FILES.weights} or config)`);
+    const loaded = dictionaryFromFiles(
+      root,
+      new Uint8Array(await weights.arrayBuffer()),
+      await config.text(),
+      interpretation ? await interpretation.text() : null,
+      info,
+    );
+    if (dictionary) disposeDictionary(dictionary);
+    dictionary = loaded;
+    images.clear();
+    const c = loaded.model.config;
+    return {
+      source: root,
+      nShared: c.nShared,
+      nImagePrivate: c.nImagePrivate,
+      nTextPrivate: c.nTextPrivate,
+      k: c.k,
+      interpretation: loaded.interpretation,
+    };
+  },
+
+  async analyzeImage(file, name) {
+    const model = await requireEncoder();
+    const dict = requireDictionary();
+    const decoded = await decodeImage(file, name);
+    const activations = await model.encodeImage(decoded);
+    const { codes, analysis } = await analyzeImageActivations(dict, activations);
+    const imageId = nextImageId++;
+    images.set(imageId, { codes, grid: activations.grid });
+    // Copies go to the page; the worker keeps its own codes for heatmaps and transport.
+    const ids = analysis.patchLatents.ids.slice();
+    const values = analysis.patchLatents.values.slice();
+    const result = {
+      ...analysis,
+      patchLatents: { k: analysis.patchLatents.k, ids, values },
+      imageId,
+      name,
+      width: decoded.width,
+      height: decoded.height,
+    };
+    return transfer(result, [ids.buffer, values.buffer]);
+  },
+
+  async heatmap(imageId, latent) {
+    const dict = requireDictionary();
+    const image = requireImage(imageId);
+    const m = latentCountOf(dict);
+    if (!Number.isInteger(latent) || latent < 0 || latent >= m) throw new Error(`latent ${latent} does not exist`);
+    const values = latentColumn(image.codes, m, latent);
+    return transfer({ imageId, latent, grid: image.grid, values }, [values.buffer]);
+  },
+
+  async forgetImage(imageId) {
+    images.delete(imageId);
+  },
+
+  async analyzeText(text) {
+    const model = await requireEncoder();
+    const { analysis } = await analyzeTextActivations(requireDictionary(), await model.encodeText(text));
+    return analysis;
+  },
+
+  async transport(imageId, caption) {
+    const model = await requireEncoder();
+    const dict = requireDictionary();
+    const image = requireImage(imageId);
+    const text = await analyzeTextActivations(dict, await model.encodeText(caption));
+    const view = await transportBetween(dict, image.codes, image.grid, text);
+    return transfer(view, [view.plan.buffer]);
+  },
+};
+
+expose(api);

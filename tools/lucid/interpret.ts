@@ -1,0 +1,119 @@
+/**
+ * Names every latent of a dictionary by term clustering and writes the files the app reads:
+ * <dict>/interpretation.json and <dict>/reference.png (an atlas of the held-out reference images).
+ * Usage: npx tsx tools/lucid/interpret.ts --dict public/dictionaries/emoji-clip --pairs /tmp/lucid-data/heldout
+ *        [--reference 300]
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { RawImage } from '@huggingface/transformers';
+import { EMBEDDED_MODEL_ID } from '../../src/clip/catalog';
+import { type TextActivations, loadClipEncoder } from '../../src/clip/encoder';
+import { REPO_MODELS_DIR, configureClipForNode } from '../../src/clip/nodeEnvironment';
+import { DICTIONARY_FILES, dictionaryFromFiles } from '../../src/explain/dictionary';
+import { interpretDictionary } from '../../src/explain/interpretDictionary';
+import { mergeCaptionWords, parseVocabulary } from '../../src/interpret/vocabulary';
+import { openPairsDataset, toPixelValues } from '../../src/pipeline/pairsDataset';
+
+const { values: args } = parseArgs({
+  options: {
+    dict: { type: 'string', default: 'public/dictionaries/emoji-clip' },
+    pairs: { type: 'string', default: '/tmp/lucid-data/heldout' },
+    reference: { type: 'string', default: '300' },
+    columns: { type: 'string', default: '20' },
+    'no-reference-files': { type: 'boolean', default: false },
+  },
+});
+await tf.setBackend('wasm');
+configureClipForNode();
+const encoder = await loadClipEncoder(EMBEDDED_MODEL_ID);
+const dictionary = dictionaryFromFiles(
+  args.dict,
+  new Uint8Array(await readFile(path.join(args.dict, DICTIONARY_FILES.weights))),
+  await readFile(path.join(args.dict, DICTIONARY_FILES.config), 'utf8'),
+  null,
+  encoder.info,
+);
+
+// Vocabulary: WordNet terms plus the words of every emoji label and tag.
+const wordnet = parseVocabulary(JSON.parse(await readFile('public/vocab/wordnet-terms.json', 'utf8')));
+const labels = JSON.parse(await readFile(path.join(REPO_MODELS_DIR, EMBEDDED_MODEL_ID, 'labels.json'), 'utf8')) as {
+  label: string;
+}[];
+const dataset = await openPairsDataset(args.pairs);
+const words = (s: string) => s.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? [];
+const captionWords = new Set<string>();
+for (const { label } of labels) words(label).forEach((w) => captionWords.add(w));
+for (const pair of dataset.pairs) for (const o of pair.objects) o.tags.forEach((t) => words(t).forEach((w) => captionWords.add(w)));
+const terms = mergeCaptionWords(wordnet, captionWords);
+const termTexts: TextActivations[] = [];
+const kept = [];
+for (const term of terms) {
+  try {
+    termTexts.push(await encoder.encodeText(term.text));
+    kept.push(term);
+  } catch {
+    // A term the tokenizer cannot read within the length limit is simply left out.
+  }
+}
+console.log(`vocabulary: ${kept.length} terms`);
+
+// Reference images: the first N held-out pairs, with an atlas for the UI's evidence tiles.
+const count = Math.min(Number(args.reference), dataset.pairs.length);
+const columns = Number(args.columns);
+const size = dataset.size;
+const rows = Math.ceil(count / columns);
+const atlas = new Uint8ClampedArray(rows * size * columns * size * 3).fill(255);
+const preprocessor = JSON.parse(
+  await readFile(path.join(REPO_MODELS_DIR, EMBEDDED_MODEL_ID, 'preprocessor_config.json'), 'utf8'),
+) as { image_mean: number[]; image_std: number[] };
+const patches = new Float32Array(count * encoder.info.grid[0] * encoder.info.grid[1] * encoder.info.dImage);
+const captions: TextActivations[] = [];
+const imageWords: string[][] = [];
+for (let i = 0; i < count; i++) {
+  const rgb = await dataset.readPixels(i);
+  const [row, col] = [Math.floor(i / columns), i % columns];
+  for (let y = 0; y < size; y++) {
+    atlas.set(rgb.subarray(y * size * 3, (y + 1) * size * 3), ((row * size + y) * columns * size + col * size) * 3);
+  }
+  const image = await encoder.encodePixels(toPixelValues(rgb, size, preprocessor.image_mean, preprocessor.image_std));
+  patches.set(image.patches, i * image.patches.length);
+  captions.push(await encoder.encodeText(dataset.pairs[i].caption));
+  imageWords.push(dataset.pairs[i].objects.flatMap((o) => [...words(o.label), ...o.tags.flatMap(words)]));
+}
+if (!args['no-reference-files']) {
+  // The atlas and the pairs' ground truth: the app's evidence tiles and `lucid eval`'s held-out set.
+  await new RawImage(atlas, columns * size, rows * size, 3).save(path.join(args.dict, 'reference.png'));
+  await writeFile(
+    path.join(args.dict, 'reference.json'),
+    JSON.stringify({ tile: size, columns, pairs: dataset.pairs.slice(0, count) }),
+  );
+}
+
+const interpretation = await interpretDictionary(dictionary, EMBEDDED_MODEL_ID, kept, termTexts, {
+  grid: encoder.info.grid,
+  patches,
+  captions,
+  imageWords,
+  atlas: 'reference.png',
+  tile: size,
+  columns,
+  captionTexts: dataset.pairs.slice(0, count).map((p) => p.caption),
+});
+await writeFile(path.join(args.dict, DICTIONARY_FILES.interpretation), JSON.stringify(interpretation));
+const byCategory = new Map<string, number>();
+for (const l of interpretation.latents) byCategory.set(String(l.category), (byCategory.get(String(l.category)) ?? 0) + 1);
+console.log('latents by category:', Object.fromEntries(byCategory));
+console.log(
+  'sample shared labels:',
+  interpretation.latents
+    .filter((l) => l.kind === 'shared' && l.label)
+    .slice(0, 40)
+    .map((l) => `${l.id}:${l.label}(${l.category})`)
+    .join(' '),
+);
+await dataset.close();
+await encoder.dispose();
