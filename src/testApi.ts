@@ -26,6 +26,8 @@ export interface PlainImageActivations {
 }
 
 export interface LucidTestApi {
+  /** The explorer worker itself (same instance the views use), for checks the UI cannot show. */
+  explorer(): ReturnType<typeof explorer>;
   /** The CLIP model in the worker (loads on first use). */
   clip: {
     load(device: 'webgpu' | 'wasm'): Promise<EncoderInfo>;
@@ -51,6 +53,7 @@ function plainImage(a: ImageActivations): PlainImageActivations {
 
 export function installTestApi(): void {
   window.__lucidTest = {
+    explorer,
     clip: {
       load: (device) => explorer().loadModel(EMBEDDED_MODEL_ID, device, { allowRemote: false }),
       encodePixels: async (pixels) => plainImage(await explorer().encodePixels(Float32Array.from(pixels))),

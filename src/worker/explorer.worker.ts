@@ -43,7 +43,8 @@ function requireImage(imageId: number) {
 
 async function fetchOptional(url: string): Promise<Response | null> {
   const response = await fetch(url);
-  if (response.status === 404) return null;
+  // A single-page-app server answers unknown paths with index.html: that is "missing" too.
+  if (response.status === 404 || response.headers.get('content-type')?.includes('text/html')) return null;
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response;
 }
