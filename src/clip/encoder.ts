@@ -254,6 +254,6 @@ export async function decodeImage(bytes: Blob, name: string): Promise<RawImage> 
   try {
     return await RawImage.fromBlob(bytes);
   } catch {
-    throw new ClipInputError(`${name} is not an image the browser can decode (corrupt, truncated or another format)`);
+    throw new ClipInputError(`${name} is not an image that can be decoded (corrupt, truncated or an unsupported format)`);
   }
 }
