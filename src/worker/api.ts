@@ -43,6 +43,16 @@ export interface ExplorerApi {
    * the loaded model; the previous dictionary stays in place.
    */
   loadDictionary(base: string): Promise<DictionarySummary>;
+  /**
+   * Uses a dictionary given as file contents (a fine-tuned or imported one); same checks as
+   * loadDictionary; the previous dictionary stays in place when these do not fit.
+   */
+  loadDictionaryFiles(
+    source: string,
+    weights: Uint8Array,
+    config: string,
+    interpretation: string | null,
+  ): Promise<DictionarySummary>;
   /** Encodes an image file (CLIP → LUCID) and keeps its activations under the returned imageId. */
   analyzeImage(file: Blob, name: string): Promise<ImageAnalysis>;
   /** Heat of one latent over a kept image's patches. */

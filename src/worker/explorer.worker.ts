@@ -80,27 +80,31 @@ const api: ExplorerApi = {
   },
 
   async loadDictionary(base) {
-    await backend;
-    const info = (await requireEncoder()).info;
     const root = base.endsWith('/') ? base : `${base}/`;
     const [weights, config, interpretation] = await Promise.all(
       Object.values(DICTIONARY_FILES).map((file) => fetchOptional(root + file)),
     );
-    if (!weights || !config)
+    if (!weights || !config) {
       throw new Error(`no LUCID dictionary at ${root} (missing ${DICTIONARY_FILES.weights} or config)`);
-    const loaded = dictionaryFromFiles(
+    }
+    return api.loadDictionaryFiles(
       root,
       new Uint8Array(await weights.arrayBuffer()),
       await config.text(),
       interpretation ? await interpretation.text() : null,
-      info,
     );
+  },
+
+  async loadDictionaryFiles(source, weights, config, interpretation) {
+    await backend;
+    const info = (await requireEncoder()).info;
+    const loaded = dictionaryFromFiles(source, weights, config, interpretation, info);
     if (dictionary) disposeDictionary(dictionary);
     dictionary = loaded;
     images.clear();
     const c = loaded.model.config;
     return {
-      source: root,
+      source,
       nShared: c.nShared,
       nImagePrivate: c.nImagePrivate,
       nTextPrivate: c.nTextPrivate,
