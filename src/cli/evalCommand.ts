@@ -2,17 +2,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RawImage } from '@huggingface/transformers';
 import type { TextActivations } from '../clip/encoder';
+import { labelPhrase } from '../clip/prompts';
 import { DICTIONARY_FILES, dictionaryFromFiles } from '../explain/dictionary';
 import type { Interpretation } from '../explain/types';
 import { type DictionaryUnderTest, type EvalData, type EvalPair, evaluate, pointingChance } from '../eval/harness';
 import { toPixelValues } from '../pipeline/pairsDataset';
 import { type Context, CliError } from './context';
-
-/** "a"/"an" + label: the phrase a concept's word is read as (the model card's template). */
-export function labelPhrase(label: string): string {
-  if (/^(flag|keycap):/i.test(label)) return `a ${label}`;
-  return /^[aeiou]/i.test(label) ? `an ${label}` : `a ${label}`;
-}
 
 /** The held-out evaluation set shipped with a dictionary: reference.png tiles + reference.json truth. */
 export async function loadEvalData(context: Context, dir: string): Promise<EvalData> {

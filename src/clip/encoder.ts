@@ -254,6 +254,8 @@ export async function decodeImage(bytes: Blob, name: string): Promise<RawImage> 
   try {
     return await RawImage.fromBlob(bytes);
   } catch {
-    throw new ClipInputError(`${name} is not an image that can be decoded (corrupt, truncated or an unsupported format)`);
+    throw new ClipInputError(
+      `${name} is not an image that can be decoded (corrupt, truncated or an unsupported format)`,
+    );
   }
 }

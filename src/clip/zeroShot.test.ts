@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_MODEL_ID } from './catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from './encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from './nodeEnvironment';
+import { labelPhrase } from './prompts';
 
 /**
  * Zero-shot regression guard on the held-out style (OpenMoji, never seen in training): each of the
@@ -14,12 +15,6 @@ import { REPO_MODELS_DIR, configureClipForNode } from './nodeEnvironment';
 const TOP1_FLOOR = 0.17;
 const TOP5_FLOOR = 0.33;
 const ATLAS = path.resolve(REPO_MODELS_DIR, '../../e2e/fixtures/heldout');
-
-/** The caption template the model card's numbers use: "a"/"an" + label. */
-function withArticle(label: string): string {
-  if (/^(flag|keycap):/i.test(label)) return `a ${label}`;
-  return /^[aeiou]/i.test(label) ? `an ${label}` : `a ${label}`;
-}
 
 function unit(v: Float32Array): Float32Array {
   const n = Math.hypot(...v);
@@ -45,7 +40,7 @@ describe('Emoji-CLIP zero-shot on the held-out style', () => {
       emoji: { hexcode: string }[];
     };
     const textEmbeddings: Float32Array[] = [];
-    for (const { label } of labels) textEmbeddings.push(unit((await encoder.encodeText(withArticle(label))).embedding));
+    for (const { label } of labels) textEmbeddings.push(unit((await encoder.encodeText(labelPhrase(label))).embedding));
     const sheet = await decodeImage(new Blob([await readFile(path.join(ATLAS, 'openmoji-atlas.png'))]), 'atlas');
     let top1 = 0;
     let top5 = 0;
