@@ -14,6 +14,9 @@ export function configureClipForBrowser(options: { allowRemote: boolean; remoteH
   const origin = typeof location === 'undefined' ? '' : location.origin;
   configureClipEnvironment({
     localModelPath: `${import.meta.env.BASE_URL}models/`,
+    // A hub model is never among the app's own files, and the app's server answers a missing file
+    // with index.html (single-page app), which transformers.js would try to parse as the model's JSON.
+    allowLocal: !options.allowRemote,
     allowRemote: options.allowRemote,
     remoteHost: options.remoteHost,
     wasmPaths: { mjs: origin + ORT_WASM_PATHS.mjs, wasm: origin + ORT_WASM_PATHS.wasm },

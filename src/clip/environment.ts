@@ -4,6 +4,8 @@ import { env } from '@huggingface/transformers';
 export interface ClipEnvironment {
   /** Folder (browser: a URL path such as '/models/'; Node: a file-system path) holding local models. */
   localModelPath: string;
+  /** Whether ids are first looked up under `localModelPath` (default true). */
+  allowLocal?: boolean;
   /** Whether hub ids may be fetched from `remoteHost`. */
   allowRemote: boolean;
   /** Hub base URL; defaults to huggingface.co. Tests point it at a local server. */
@@ -14,7 +16,7 @@ export interface ClipEnvironment {
 
 /** Applies an environment to transformers.js' global settings (call before loading a model). */
 export function configureClipEnvironment(settings: ClipEnvironment): void {
-  env.allowLocalModels = true;
+  env.allowLocalModels = settings.allowLocal ?? true;
   env.localModelPath = settings.localModelPath.endsWith('/') ? settings.localModelPath : `${settings.localModelPath}/`;
   env.allowRemoteModels = settings.allowRemote;
   if (settings.remoteHost)

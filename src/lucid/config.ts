@@ -122,7 +122,8 @@ export function validateConfig(config: Partial<LucidConfig>): asserts config is 
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       throw new LucidInputError(`config.${field} must be an integer, got ${String(value)}`);
     }
-    const min = field === 'nImagePrivate' || field === 'nTextPrivate' ? 0 : 1;
+    // nShared may be 0: two per-modality SAEs in one model (a baseline).
+    const min = field === 'nShared' || field === 'nImagePrivate' || field === 'nTextPrivate' ? 0 : 1;
     if (value < min) throw new LucidInputError(`config.${field} must be ≥ ${min}, got ${value}`);
   }
   for (const field of REAL_FIELDS) {

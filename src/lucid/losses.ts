@@ -90,7 +90,7 @@ export interface Transport {
   cost: tf.Tensor3D;
   /** Cost Σ P_ij C_ij over patch–token entries only [Bi, Bt]. */
   matchedCost: tf.Tensor2D;
-  /** Full cost including mass sent to the dustbin at the learned dustbin cost [Bi, Bt]. */
+  /** Full cost: patch–token entries plus every dustbin entry (corner included) at the learned dustbin cost [Bi, Bt]. */
   totalCost: tf.Tensor2D;
 }
 
@@ -129,7 +129,10 @@ export function guidedTransport(
 
     const dust = model.dustbinCost;
     const withDustColumn = tf.concat([cost, tf.mul(tf.ones([problems, np, 1]), dust)], 2);
-    const dustRow = tf.concat([tf.mul(tf.ones([problems, 1, t]), dust), tf.zeros([problems, 1, 1])], 2);
+    // The dustbin-to-dustbin corner costs the dustbin cost too (as in SuperGlue): then matching a
+    // patch to a token pays off exactly when C_ij < dustbin cost. A free corner would raise that
+    // threshold to twice the dustbin cost, and nothing would ever stay unmatched.
+    const dustRow = tf.mul(tf.ones([problems, 1, t + 1]), dust);
     const costAug = tf.concat([withDustColumn, dustRow], 1) as tf.Tensor3D;
 
     const patchEnergy = stopGradient(imageNorm).add(ENERGY_FLOOR);
@@ -258,11 +261,14 @@ export function lucidLoss(model: LucidModel, batch: PairBatch, dead: tf.Tensor1D
       tokenCount = tokenCount.add(tf.sum(weight));
 
       const ms = config.nShared;
-      const sharedImage = preImage.slice([0, 0], [-1, ms]).reshape([pairs, np, ms]) as tf.Tensor3D;
-      const sharedText = preText.slice([0, 0], [-1, ms]).reshape([pairs, length, ms]) as tf.Tensor3D;
-      const transport = guidedTransport(model, sharedImage, sharedText, batch.captions.alignMask, batch.grid);
-      gcmt = tf.mean(transport.matchedCost.mul(tf.eye(pairs)).sum(1));
-      contrast = pairs > 1 ? batchContrastLoss(transport.totalCost, config.contrastTemperature) : zero;
+      const aligned = ms > 0 && (config.gcmtWeight > 0 || config.contrastWeight > 0);
+      if (aligned) {
+        const sharedImage = preImage.slice([0, 0], [-1, ms]).reshape([pairs, np, ms]) as tf.Tensor3D;
+        const sharedText = preText.slice([0, 0], [-1, ms]).reshape([pairs, length, ms]) as tf.Tensor3D;
+        const transport = guidedTransport(model, sharedImage, sharedText, batch.captions.alignMask, batch.grid);
+        gcmt = tf.mean(transport.matchedCost.mul(tf.eye(pairs)).sum(1));
+        contrast = pairs > 1 ? batchContrastLoss(transport.totalCost, config.contrastTemperature) : zero;
+      }
     }
 
     const total = fvuImage
