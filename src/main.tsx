@@ -2,6 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { backendFromUrl, startCompute } from './app/startCompute';
+import { fromRemote } from './app/remoteApi';
+import { bindUrlState } from './app/urlSync';
+import { explorer } from './worker/client';
 import { installTestApi } from './testApi';
 import './app/app.css';
 
@@ -10,9 +13,14 @@ if (rootElement === null) throw new Error('index.html has no #root element');
 
 installTestApi();
 void startCompute(backendFromUrl(window.location.search));
+// Before the first render, so a shared or reloaded URL opens on its tab and selection.
+bindUrlState();
+
+// The model worker; everything heavy runs there.
+const explorerApi = fromRemote(explorer());
 
 createRoot(rootElement).render(
   <StrictMode>
-    <App />
+    <App api={explorerApi} />
   </StrictMode>,
 );

@@ -5,11 +5,19 @@
  */
 import { create } from 'zustand';
 import { createComputeSlice, type ComputeSlice, type ComputeState } from './computeSlice';
+import { createExplorerSlice, type ExplorerSlice } from './explorerSlice';
+import { createImagesSlice, type ImagesSlice } from './imagesSlice';
+import { createSessionSlice, type SessionSlice } from './sessionSlice';
+import { createTextSlice, type TextSlice } from './textSlice';
 
-export type AppState = ComputeSlice;
+export type AppState = ComputeSlice & ExplorerSlice & SessionSlice & ImagesSlice & TextSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createComputeSlice(...args),
+  ...createExplorerSlice(...args),
+  ...createSessionSlice(...args),
+  ...createImagesSlice(...args),
+  ...createTextSlice(...args),
 }));
 
 export function setCompute(update: Partial<ComputeState>): void {

@@ -1,0 +1,26 @@
+/** Effects that keep the worker in step with the store: the first model load, and heatmaps. */
+import { useEffect } from 'react';
+import { EMBEDDED_MODEL_ID } from '../clip/catalog';
+import type { ExplorerPort } from './explorerApi';
+import { ensureHeatmaps } from './imageActions';
+import { modelDevice, switchModel } from './sessionActions';
+import { useAppStore } from './store';
+
+/** Loads the embedded model and its dictionary once the compute backend is known (no network). */
+export function useStartSession(api: ExplorerPort | null): void {
+  const computeKnown = useAppStore((state) => state.compute.status !== 'initialising');
+  const backend = useAppStore((state) => state.compute.backend);
+  const modelIdle = useAppStore((state) => state.model.status === 'idle');
+  useEffect(() => {
+    if (api !== null && computeKnown && modelIdle) void switchModel(api, EMBEDDED_MODEL_ID, modelDevice(backend));
+  }, [api, computeKnown, modelIdle, backend]);
+}
+
+/** Fetches the selected latent's heatmap for every analysed image, whichever tab selected it. */
+export function useHeatmapSync(api: ExplorerPort | null): void {
+  const latent = useAppStore((state) => state.explorer.selectedLatent);
+  const analysed = useAppStore((state) => state.images.filter((image) => image.analysis !== null).length);
+  useEffect(() => {
+    if (api !== null && latent !== null && analysed > 0) void ensureHeatmaps(api, latent);
+  }, [api, latent, analysed]);
+}

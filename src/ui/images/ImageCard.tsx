@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { useExplorerApi } from '../../app/explorerApi';
+import { removeImage } from '../../app/imageActions';
+import type { ImageEntry } from '../../app/imagesSlice';
+import type { ImageAnalysis } from '../../explain/types';
+import { LatentButton } from '../common/LatentButton';
+import { useLatentIndex, useSelectedLatent } from '../hooks';
+import { latentName } from '../latents';
+import { patchConcepts } from '../ranking';
+import { HeatmapStage } from './HeatmapStage';
+
+/** Concepts listed under an image. */
+const TOP_CONCEPTS = 8;
+
+/** One added image: its heatmap, and its top concepts or those of the patch under the pointer. */
+export function ImageCard({ image, compact = false }: { image: ImageEntry; compact?: boolean }) {
+  const api = useExplorerApi();
+  return (
+    <figure className={`image-card${compact ? ' compact' : ''}`}>
+      <figcaption>
+        <span className="file-name" title={image.name}>
+          {image.name}
+        </span>
+        {!compact && api !== null && (
+          <button
+            type="button"
+            className="remove"
+            aria-label={`Remove ${image.name}`}
+            onClick={() => void removeImage(api, image.key)}
+          >
+            ×
+          </button>
+        )}
+      </figcaption>
+      {image.status === 'analysing' && <p className="muted">Analysing…</p>}
+      {image.status === 'failed' && (
+        <p className="error">
+          Could not analyse {image.name}: {image.error}
+        </p>
+      )}
+      {image.analysis !== null && <AnalysedImage image={image} analysis={image.analysis} compact={compact} />}
+    </figure>
+  );
+}
+
+function AnalysedImage({ image, analysis, compact }: { image: ImageEntry; analysis: ImageAnalysis; compact: boolean }) {
+  const latents = useLatentIndex();
+  const selected = useSelectedLatent();
+  const [hovered, setHovered] = useState<number | null>(null);
+  const [pinned, setPinned] = useState<number | null>(null);
+  const patch = hovered ?? pinned;
+  const name = selected === null ? null : latentName(latents.get(selected), selected);
+
+  const concepts = patch === null ? analysis.top.slice(0, TOP_CONCEPTS) : patchConcepts(analysis.patchLatents, patch);
+  const [, cols] = analysis.grid;
+  return (
+    <>
+      <HeatmapStage
+        image={image}
+        analysis={analysis}
+        latentName={name}
+        patch={pinned}
+        onPatchHover={compact ? undefined : setHovered}
+        onPatchClick={compact ? undefined : (clicked) => setPinned(clicked === pinned ? null : clicked)}
+      />
+      {!compact && (
+        <div className="concept-list">
+          <h4>
+            {patch === null
+              ? 'Top concepts'
+              : `Patch row ${Math.floor(patch / cols) + 1}, column ${(patch % cols) + 1}${pinned === patch ? ' (pinned)' : ''}`}
+          </h4>
+          {concepts.length === 0 && <p className="muted">No active concepts.</p>}
+          <ul>
+            {concepts.map((concept) => (
+              <li key={concept.id}>
+                <LatentButton id={concept.id} info={latents.get(concept.id)} score={concept.score} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}

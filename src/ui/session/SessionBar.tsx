@@ -1,0 +1,14 @@
+import { BackendStatus } from '../../app/BackendStatus';
+import { DictionaryStatus } from './DictionaryStatus';
+import { ModelPicker } from './ModelPicker';
+
+/** Status and settings: compute backend, model, dictionary. */
+export function SessionBar() {
+  return (
+    <section className="session" aria-label="Status and settings">
+      <BackendStatus />
+      <ModelPicker />
+      <DictionaryStatus />
+    </section>
+  );
+}

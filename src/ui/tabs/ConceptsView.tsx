@@ -1,0 +1,79 @@
+import { useMemo, useState } from 'react';
+import { ALL_CATEGORIES, type Category } from '../../interpret/categories';
+import { DictionaryGate } from '../common/DictionaryGate';
+import { LatentButton } from '../common/LatentButton';
+import { CategoryFilter } from '../concepts/CategoryFilter';
+import { ConceptMap } from '../concepts/ConceptMap';
+import { categoryCounts, matchingLatents } from '../concepts/conceptFilter';
+import { LatentPanel } from '../concepts/LatentPanel';
+import { useInterpretation, useLatentIndex, useSelectedLatent } from '../hooks';
+
+/** Matching concepts listed under the map (the keyboard path to any point). */
+const LIST_LIMIT = 30;
+
+/** Concepts tab: the dictionary as a map of named concepts, with search, filter and latent pages. */
+export function ConceptsView() {
+  return (
+    <DictionaryGate>
+      <Concepts />
+    </DictionaryGate>
+  );
+}
+
+function Concepts() {
+  const interpretation = useInterpretation();
+  const latents = useLatentIndex();
+  const selected = useSelectedLatent();
+  const [search, setSearch] = useState('');
+  const [shown, setShown] = useState<ReadonlySet<Category>>(() => new Set(ALL_CATEGORIES));
+  const all = useMemo(() => interpretation?.latents ?? [], [interpretation]);
+  const matching = useMemo(() => matchingLatents(all, search, shown), [all, search, shown]);
+  const counts = useMemo(() => categoryCounts(all), [all]);
+
+  if (interpretation === null) {
+    return <p className="notice">This dictionary has no interpretation file, so its latents have no names yet.</p>;
+  }
+  const toggle = (category: Category) =>
+    setShown((before) => {
+      const next = new Set(before);
+      if (!next.delete(category)) next.add(category);
+      return next;
+    });
+  const info = selected === null ? undefined : latents.get(selected);
+  const listed = all.filter((latent) => matching.has(latent.id)).slice(0, LIST_LIMIT);
+
+  return (
+    <div className="concepts">
+      <div className="concepts-map">
+        <div className="concepts-toolbar">
+          <label className="search">
+            Search concepts{' '}
+            <input
+              type="search"
+              value={search}
+              placeholder="label or term"
+              onChange={(event) => setSearch(event.target.value)}
+            />
+          </label>
+          <CategoryFilter counts={counts} shown={shown} onToggle={toggle} />
+        </div>
+        <ConceptMap interpretation={interpretation} matching={matching} selected={selected} />
+        {search !== '' && (
+          <ul className="match-list" aria-label="Matching concepts">
+            {listed.map((latent) => (
+              <li key={latent.id}>
+                <LatentButton id={latent.id} info={latent} showKind />
+              </li>
+            ))}
+            {matching.size > LIST_LIMIT && <li className="muted">and {matching.size - LIST_LIMIT} more…</li>}
+          </ul>
+        )}
+      </div>
+      {info !== undefined ? (
+        <LatentPanel info={info} />
+      ) : (
+        <p className="muted latent-panel">Click a point to open its concept.</p>
+      )}
+    </div>
+  );
+}

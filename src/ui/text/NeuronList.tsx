@@ -1,0 +1,68 @@
+import { useMemo, useState } from 'react';
+import type { ScoredLatent } from '../../explain/types';
+import { LatentButton } from '../common/LatentButton';
+import { PatchEvidence, TermEvidence } from '../common/Evidence';
+import { useLatentIndex } from '../hooks';
+import { rankNeurons } from '../ranking';
+
+/**
+ * The neurons a text fires: shared ones (which also fire on image patches, with their image
+ * evidence) first, then text-only ones.
+ */
+export function NeuronList({ neurons }: { neurons: readonly ScoredLatent[] }) {
+  const latents = useLatentIndex();
+  const ranked = useMemo(() => rankNeurons(neurons, (id) => latents.get(id)?.kind ?? 'text'), [neurons, latents]);
+  const shared = ranked.filter((neuron) => latents.get(neuron.id)?.kind === 'shared');
+  const textOnly = ranked.filter((neuron) => latents.get(neuron.id)?.kind !== 'shared');
+  return (
+    <div className="neuron-list">
+      <NeuronSection
+        title="Shared with images"
+        neurons={shared}
+        empty="None: this text fires no concept that images share."
+      />
+      <NeuronSection title="Text-only" neurons={textOnly} empty="None." />
+    </div>
+  );
+}
+
+/** Neurons listed before "Show all". */
+const FIRST_SHOWN = 8;
+
+function NeuronSection({ title, neurons, empty }: { title: string; neurons: readonly ScoredLatent[]; empty: string }) {
+  const [expanded, setExpanded] = useState(false);
+  const shown = expanded ? neurons : neurons.slice(0, FIRST_SHOWN);
+  return (
+    <section aria-label={`${title} neurons`}>
+      <h3>
+        {title} <span className="muted">({neurons.length})</span>
+      </h3>
+      {neurons.length === 0 && <p className="muted">{empty}</p>}
+      <ul>
+        {shown.map((neuron) => (
+          <NeuronItem key={neuron.id} neuron={neuron} />
+        ))}
+      </ul>
+      {neurons.length > FIRST_SHOWN && (
+        <button type="button" className="show-all" onClick={() => setExpanded(!expanded)}>
+          {expanded ? 'Show fewer' : `Show all ${neurons.length}`}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function NeuronItem({ neuron }: { neuron: ScoredLatent }) {
+  const info = useLatentIndex().get(neuron.id);
+  return (
+    <li className="neuron">
+      <LatentButton id={neuron.id} info={info} score={neuron.score} showKind />
+      {info !== undefined && (
+        <div className="neuron-evidence">
+          {info.kind === 'shared' && <PatchEvidence info={info} count={5} size={48} />}
+          <TermEvidence info={info} count={5} />
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,61 @@
+import { useTrainStore } from './trainStore';
+
+function fvu(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(3) : '—';
+}
+
+/** FVU on the user's images before and after, and the latents whose decoder direction moved most. */
+export function ComparisonPanel() {
+  const comparison = useTrainStore((s) => s.comparison);
+  if (!comparison) return null;
+  const { before, after, changed, images, newlyActive, labelled } = comparison;
+  return (
+    <section className="train-comparison" aria-labelledby="train-comparison-heading">
+      <h3 id="train-comparison-heading">Before and after, on your {images} images</h3>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">measure</th>
+            <th scope="col">before</th>
+            <th scope="col">after</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">FVU image</th>
+            <td>{fvu(before.fvuImage)}</td>
+            <td>{fvu(after.fvuImage)}</td>
+          </tr>
+          <tr>
+            <th scope="row">FVU text</th>
+            <td>{fvu(before.fvuText)}</td>
+            <td>{fvu(after.fvuText)}</td>
+          </tr>
+        </tbody>
+      </table>
+      <p>
+        {newlyActive} latents fire on your images now that fired on none of them before.
+        {!labelled && ' This dictionary has no interpretation, so latents have no old labels.'}
+      </p>
+      <table>
+        <caption>Latents whose decoder direction moved most (1 − cos of old and new direction)</caption>
+        <thead>
+          <tr>
+            <th scope="col">latent</th>
+            <th scope="col">change</th>
+            <th scope="col">old label</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changed.map((latent) => (
+            <tr key={latent.id}>
+              <td>#{latent.id}</td>
+              <td>{latent.change.toFixed(3)}</td>
+              <td>{latent.oldLabel ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

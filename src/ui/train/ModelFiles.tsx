@@ -1,0 +1,61 @@
+import { useRef } from 'react';
+import { DICTIONARY_FILES } from '../../explain/dictionary';
+import { exportModel, importModel, sendToExplorer } from './trainActions';
+import { isRunning, useTrainStore } from './trainStore';
+
+/** Export (download links), Import (two file inputs) and "Use in explorer". */
+export function ModelFiles() {
+  const links = useTrainStore((s) => s.exportLinks);
+  const message = useTrainStore((s) => s.filesMessage);
+  const phase = useTrainStore((s) => s.phase);
+  const busy = useTrainStore((s) => s.busy);
+  const finished = useTrainStore((s) => s.finished);
+  const weights = useRef<HTMLInputElement>(null);
+  const config = useRef<HTMLInputElement>(null);
+  const running = isRunning(phase);
+  return (
+    <section className="train-files" aria-labelledby="train-files-heading">
+      <h3 id="train-files-heading">3. Keep the dictionary</h3>
+      <div className="train-row">
+        <button type="button" disabled={busy} onClick={() => void exportModel()}>
+          Export
+        </button>
+        <button type="button" disabled={busy || running || !finished} onClick={() => void sendToExplorer()}>
+          Use in explorer
+        </button>
+      </div>
+      {links && (
+        <p className="train-links">
+          <a href={links.weights} download={DICTIONARY_FILES.weights}>
+            {DICTIONARY_FILES.weights}
+          </a>{' '}
+          <a href={links.config} download={DICTIONARY_FILES.config}>
+            {DICTIONARY_FILES.config}
+          </a>
+        </p>
+      )}
+      <div className="train-row">
+        <label className="train-file-label">
+          Weights file ({DICTIONARY_FILES.weights})
+          <input ref={weights} type="file" accept=".safetensors" />
+        </label>
+        <label className="train-file-label">
+          Config file ({DICTIONARY_FILES.config})
+          <input ref={config} type="file" accept=".json,application/json" />
+        </label>
+        <button
+          type="button"
+          disabled={busy || running}
+          onClick={() => void importModel(weights.current?.files?.[0], config.current?.files?.[0])}
+        >
+          Import
+        </button>
+      </div>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'train-ok' : 'train-error'}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,203 @@
+/** What the Train tab's controls do: talk to the training worker and record its events in the store. */
+import { proxy } from 'comlink';
+import type { TrainSettings, TrainingEvent } from '../../training/api';
+import { trainingWorker } from '../../training/client';
+import { filesFromInput, folderName, pickDirectory } from '../../training/folderSource';
+import { explorer } from '../../worker/client';
+import { type Notice, useTrainStore } from './trainStore';
+
+/** Notices kept on screen. */
+const MAX_NOTICES = 8;
+let nextNoticeId = 1;
+let connected: Promise<void> | undefined;
+
+const set = useTrainStore.setState;
+const get = useTrainStore.getState;
+
+function addNotice(level: Notice['level'], message: string): void {
+  set({ notices: [...get().notices, { id: nextNoticeId++, level, message }].slice(-MAX_NOTICES) });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function onEvent(event: TrainingEvent): void {
+  switch (event.type) {
+    case 'progress': {
+      const { type: _type, ...progress } = event;
+      void _type;
+      set({ progress, phase: progress.phase });
+      break;
+    }
+    case 'metrics':
+      set({ metrics: [...get().metrics.filter((p) => p.step < event.point.step), event.point] });
+      break;
+    case 'folder':
+      set({ folderSummary: { ...event } });
+      break;
+    case 'started':
+      set({ start: event.start, metrics: event.history, settings: event.settings, finished: null, comparison: null });
+      break;
+    case 'checkpoint':
+      set({ lastCheckpoint: { step: event.step, savedAt: event.savedAt } });
+      break;
+    case 'notice':
+      addNotice(event.level, event.message);
+      break;
+    case 'finished':
+      set({ finished: { step: event.step, reason: event.reason } });
+      if (event.reason !== 'failed') void compare();
+      break;
+  }
+}
+
+/** Subscribes to the worker (once per page) and looks for a run to resume. */
+export function connect(): Promise<void> {
+  connected ??= (async () => {
+    const worker = trainingWorker();
+    await worker.subscribe(proxy(onEvent));
+    await refreshResumable();
+  })().catch((error) => addNotice('error', `The training worker did not start: ${errorText(error)}`));
+  return connected;
+}
+
+export async function refreshResumable(): Promise<void> {
+  set({ resumable: await trainingWorker().findResumable() });
+}
+
+export function chooseFolderFiles(files: FileList | null): void {
+  if (!files || files.length === 0) return;
+  set({ folder: { name: folderName(files), files: filesFromInput(files) }, folderSummary: null });
+}
+
+export async function chooseDirectory(): Promise<void> {
+  try {
+    set({ folder: await pickDirectory(), folderSummary: null });
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') addNotice('error', `The folder could not be read: ${errorText(error)}`);
+  }
+}
+
+export function updateSettings(patch: Partial<TrainSettings>): void {
+  set({ settings: { ...get().settings, ...patch } });
+}
+
+async function withBusy(action: () => Promise<void>): Promise<void> {
+  set({ busy: true });
+  try {
+    await action();
+  } finally {
+    set({ busy: false });
+  }
+}
+
+export function startTraining(): Promise<void> {
+  const { folder, settings } = get();
+  if (!folder) return Promise.resolve();
+  return withBusy(async () => {
+    set({ metrics: [], finished: null, comparison: null, exportLinks: null, lastCheckpoint: null, resumable: null });
+    try {
+      await trainingWorker().start(folder.files, settings);
+    } catch (error) {
+      addNotice('error', `Training could not start: ${errorText(error)}`);
+    }
+  });
+}
+
+export function resumeFromCheckpoint(): Promise<void> {
+  const { resumable, folder } = get();
+  if (!resumable) return Promise.resolve();
+  return withBusy(async () => {
+    try {
+      await trainingWorker().resumeRun(resumable.runId, folder?.files ?? null);
+      set({ resumable: null, finished: null, lastCheckpoint: { step: resumable.step, savedAt: resumable.savedAt } });
+    } catch (error) {
+      addNotice('error', `The run could not be resumed: ${errorText(error)}`);
+    }
+  });
+}
+
+export async function discardCheckpoint(): Promise<void> {
+  const { resumable } = get();
+  if (!resumable) return;
+  await trainingWorker().discardRun(resumable.runId);
+  set({ resumable: null });
+}
+
+export const pauseTraining = () => trainingWorker().pause();
+export const unpauseTraining = () => trainingWorker().unpause();
+export const stopTraining = () => trainingWorker().stop();
+
+export async function compare(): Promise<void> {
+  try {
+    set({ comparison: await trainingWorker().compare() });
+  } catch (error) {
+    addNotice('info', `No before/after comparison: ${errorText(error)}`);
+  }
+}
+
+/** Exports the current dictionary as download links (Blob URLs; earlier ones are revoked). */
+export function exportModel(): Promise<void> {
+  return withBusy(async () => {
+    try {
+      const files = await trainingWorker().exportFiles();
+      const previous = get().exportLinks;
+      if (previous) Object.values(previous).forEach((url) => URL.revokeObjectURL(url));
+      set({
+        exportLinks: {
+          weights: URL.createObjectURL(new Blob([files.weights as BlobPart], { type: 'application/octet-stream' })),
+          config: URL.createObjectURL(new Blob([files.config], { type: 'application/json' })),
+        },
+        filesMessage: { ok: true, text: 'Exported: download both files below.' },
+      });
+    } catch (error) {
+      set({ filesMessage: { ok: false, text: `Export failed: ${errorText(error)}` } });
+    }
+  });
+}
+
+/** Imports a weights file and a config file; a bad pair is refused with the reason and changes nothing. */
+export function importModel(weights: File | undefined, config: File | undefined): Promise<void> {
+  return withBusy(async () => {
+    if (!weights || !config) {
+      set({ filesMessage: { ok: false, text: 'Import needs both files: lucid.safetensors and lucid.config.json.' } });
+      return;
+    }
+    try {
+      const start = await trainingWorker().importFiles(
+        new Uint8Array(await weights.arrayBuffer()),
+        await config.text(),
+        weights.name,
+      );
+      set({
+        filesMessage: {
+          ok: true,
+          text: `Imported ${weights.name} (${start.latents} latents): the next run starts from it, and Export writes it.`,
+        },
+        comparison: null,
+      });
+    } catch (error) {
+      set({ filesMessage: { ok: false, text: `Import refused, nothing changed: ${errorText(error)}` } });
+    }
+  });
+}
+
+/** Hands the current dictionary to the explorer worker. */
+export function sendToExplorer(): Promise<void> {
+  return withBusy(async () => {
+    try {
+      const files = await trainingWorker().exportFiles();
+      const summary = await explorer().loadDictionaryFiles(
+        'fine-tuned in this tab',
+        files.weights,
+        files.config,
+        files.interpretation,
+      );
+      const m = summary.nShared + summary.nImagePrivate + summary.nTextPrivate;
+      set({ filesMessage: { ok: true, text: `The explorer now uses the fine-tuned dictionary (${m} latents).` } });
+    } catch (error) {
+      set({ filesMessage: { ok: false, text: `The explorer kept its dictionary: ${errorText(error)}` } });
+    }
+  });
+}

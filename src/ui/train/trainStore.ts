@@ -1,0 +1,67 @@
+/**
+ * The Train tab's own state (a small zustand store, separate from the explorer's): what the training
+ * worker last reported, and what the user picked. Actions are plain functions in trainActions.ts.
+ */
+import { create } from 'zustand';
+import type {
+  DictionaryComparison,
+  MetricsPoint,
+  ProgressEvent,
+  ResumableRun,
+  StartingPoint,
+  TrainSettings,
+  TrainingPhase,
+} from '../../training/api';
+import { DEFAULT_SETTINGS } from '../../training/api';
+import type { CaptionMode, FolderFile } from '../../training/folderPlan';
+
+export interface Notice {
+  id: number;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+export interface TrainState {
+  phase: TrainingPhase;
+  progress: Omit<ProgressEvent, 'type'> | null;
+  metrics: MetricsPoint[];
+  folder: { name: string; files: FolderFile[] } | null;
+  folderSummary: { images: number; captioned: number; skipped: string[]; captionMode: CaptionMode } | null;
+  start: StartingPoint | null;
+  settings: TrainSettings;
+  notices: Notice[];
+  resumable: ResumableRun | null;
+  lastCheckpoint: { step: number; savedAt: number } | null;
+  finished: { step: number; reason: 'completed' | 'stopped' | 'failed' } | null;
+  /** Blob URLs of the exported files. */
+  exportLinks: { weights: string; config: string } | null;
+  comparison: DictionaryComparison | null;
+  /** Result of the last Import, Export or "Use in explorer", in words. */
+  filesMessage: { ok: boolean; text: string } | null;
+  busy: boolean;
+}
+
+export const initialTrainState: TrainState = {
+  phase: 'idle',
+  progress: null,
+  metrics: [],
+  folder: null,
+  folderSummary: null,
+  start: null,
+  settings: DEFAULT_SETTINGS,
+  notices: [],
+  resumable: null,
+  lastCheckpoint: null,
+  finished: null,
+  exportLinks: null,
+  comparison: null,
+  filesMessage: null,
+  busy: false,
+};
+
+export const useTrainStore = create<TrainState>(() => initialTrainState);
+
+/** Whether a run is in progress (Start, Import and Resume-from-checkpoint are then unavailable). */
+export function isRunning(phase: TrainingPhase): boolean {
+  return phase === 'preparing' || phase === 'training' || phase === 'paused' || phase === 'stopping';
+}
