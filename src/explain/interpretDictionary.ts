@@ -172,9 +172,13 @@ export async function interpretDictionary(
   const m = latentCountOf(dictionary);
   const { k, nShared, dImage } = dictionary.model.config;
   const profiles = await termCodes(dictionary, termTexts);
-  const shared = new Float32Array(terms.length * nShared);
-  for (let t = 0; t < terms.length; t++) shared.set(profiles.subarray(t * m, t * m + nShared), t * nShared);
-  const sharedMatrix = matrix(shared, terms.length, nShared);
+  // Terms are clustered by their shared codes; a dictionary without shared latents (the
+  // per-modality baseline) clusters them by its text latents instead.
+  const [start, end] = nShared > 0 ? [0, nShared] : [m - dictionary.model.config.nTextPrivate, m];
+  const width = end - start;
+  const shared = new Float32Array(terms.length * width);
+  for (let t = 0; t < terms.length; t++) shared.set(profiles.subarray(t * m + start, t * m + end), t * width);
+  const sharedMatrix = matrix(shared, terms.length, width);
   const clustering = clusterTerms(sharedMatrix, { seed });
   const labels = labelLatents(matrix(profiles, terms.length, m), sharedMatrix, clustering, terms, { topTerms: 10 });
   const categories = clusterCategories(clustering, terms);
