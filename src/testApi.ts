@@ -3,9 +3,11 @@
  * Modelled on tldraw's e2e helpers.
  */
 import { activeBackend, describeWebGpuAdapter, switchBackend, type BackendName } from './backend';
-import { setCompute } from './app/store';
+import { heatmapKey } from './app/imagesSlice';
+import { setCompute, useAppStore } from './app/store';
 import { EMBEDDED_MODEL_ID } from './clip/catalog';
 import { explorer } from './worker/client';
+import { type TrainingTestApi, trainingTestApi } from './training/testHooks';
 import type { EncoderInfo, ImageActivations } from './clip/encoder';
 
 export interface ReferenceStepResult {
@@ -25,7 +27,20 @@ export interface PlainImageActivations {
   embedding: number[];
 }
 
+/** A heatmap as the Images view shows it, reduced to what a test can check. */
+export interface ShownHeatmap {
+  image: string;
+  latent: number;
+  grid: [number, number];
+  /** Index of the hottest patch, row-major. */
+  peak: number;
+}
+
 export interface LucidTestApi {
+  /** The training worker's test hooks. */
+  training: TrainingTestApi;
+  /** The heatmaps of the selected concept currently shown on the loaded images. */
+  shownHeatmaps(): ShownHeatmap[];
   /** The explorer worker itself (same instance the views use), for checks the UI cannot show. */
   explorer(): ReturnType<typeof explorer>;
   /** The CLIP model in the worker (loads on first use). */
@@ -53,7 +68,20 @@ function plainImage(a: ImageActivations): PlainImageActivations {
 
 export function installTestApi(): void {
   window.__lucidTest = {
+    training: trainingTestApi(),
     explorer,
+    shownHeatmaps() {
+      const state = useAppStore.getState();
+      const latent = state.explorer.selectedLatent;
+      if (latent === null) return [];
+      return state.images.flatMap((image) => {
+        const entry = image.analysis ? state.heatmaps[heatmapKey(image.analysis.imageId, latent)] : undefined;
+        if (entry?.status !== 'ready') return [];
+        const { values, grid } = entry.heatmap;
+        const peak = values.reduce((best, v, i) => (v > values[best] ? i : best), 0);
+        return [{ image: image.name, latent, grid, peak }];
+      });
+    },
     clip: {
       load: (device) => explorer().loadModel(EMBEDDED_MODEL_ID, device, { allowRemote: false }),
       encodePixels: async (pixels) => plainImage(await explorer().encodePixels(Float32Array.from(pixels))),

@@ -2,7 +2,7 @@ import { ConceptsView } from '../ui/tabs/ConceptsView';
 import { ImagesView } from '../ui/tabs/ImagesView';
 import { PairsView } from '../ui/tabs/PairsView';
 import { TextView } from '../ui/tabs/TextView';
-import { TrainView } from '../ui/tabs/TrainView';
+import { TrainView } from '../ui/train/TrainView';
 import { SessionBar } from '../ui/session/SessionBar';
 import { Tabs } from '../ui/Tabs';
 import { panelId, tabId } from '../ui/tabNames';

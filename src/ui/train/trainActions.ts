@@ -3,6 +3,7 @@ import { proxy } from 'comlink';
 import type { TrainSettings, TrainingEvent } from '../../training/api';
 import { trainingWorker } from '../../training/client';
 import { filesFromInput, folderName, pickDirectory } from '../../training/folderSource';
+import { backendFromUrl } from '../../app/startCompute';
 import { explorer } from '../../worker/client';
 import { type Notice, useTrainStore } from './trainStore';
 
@@ -16,6 +17,11 @@ const get = useTrainStore.getState;
 
 function addNotice(level: Notice['level'], message: string): void {
   set({ notices: [...get().notices, { id: nextNoticeId++, level, message }].slice(-MAX_NOTICES) });
+}
+
+/** The page's `?backend=` (webgpu, wasm or cpu) applies to training too; WebGPU otherwise. */
+function trainingBackend() {
+  return backendFromUrl(window.location.search);
 }
 
 function errorText(error: unknown): string {
@@ -98,7 +104,7 @@ export function startTraining(): Promise<void> {
   return withBusy(async () => {
     set({ metrics: [], finished: null, comparison: null, exportLinks: null, lastCheckpoint: null, resumable: null });
     try {
-      await trainingWorker().start(folder.files, settings);
+      await trainingWorker().start(folder.files, settings, trainingBackend());
     } catch (error) {
       addNotice('error', `Training could not start: ${errorText(error)}`);
     }
@@ -110,7 +116,7 @@ export function resumeFromCheckpoint(): Promise<void> {
   if (!resumable) return Promise.resolve();
   return withBusy(async () => {
     try {
-      await trainingWorker().resumeRun(resumable.runId, folder?.files ?? null);
+      await trainingWorker().resumeRun(resumable.runId, folder?.files ?? null, trainingBackend());
       set({ resumable: null, finished: null, lastCheckpoint: { step: resumable.step, savedAt: resumable.savedAt } });
     } catch (error) {
       addNotice('error', `The run could not be resumed: ${errorText(error)}`);

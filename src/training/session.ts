@@ -1,0 +1,928 @@
+/**
+ * The training worker's state and the TrainingApi (api.ts) over it. One run at a time: a folder's
+ * images are decoded and encoded one by one (pixels are dropped as soon as the CLIP towers have
+ * seen them; only activations are kept, in memory and in IndexedDB), and the LUCID trainer steps
+ * on batches of them. The first epoch streams: each freshly encoded chunk of `batchSize` images is
+ * trained on before the next is encoded. Values are read back only every `metricsEverySteps` steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { type BackendName, activeBackend, initBackend, switchBackend } from '../backend';
+import { configureClipForBrowser } from '../clip/browserEnvironment';
+import { EMBEDDED_MODEL_ID } from '../clip/catalog';
+import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
+import { DICTIONARY_FILES, dictionaryFromFiles } from '../explain/dictionary';
+import type { Interpretation } from '../explain/types';
+import { type Modality, latentCount } from '../lucid/config';
+import { measureDictionary } from '../lucid/metrics';
+import { type LucidModel, createLucid, disposeLucid, trainableVariables } from '../lucid/model';
+import { type NormStats, computeNormStats } from '../lucid/normalization';
+import { makeRng } from '../lucid/random';
+import { type Trainer, createTrainer } from '../lucid/trainer';
+import { saveLucid } from '../lucid/weightsIO';
+import type {
+  DictionaryComparison,
+  DictionaryFiles,
+  MetricsPoint,
+  ProgressEvent,
+  StartingPoint,
+  TrainSettings,
+  TrainingApi,
+  TrainingEvent,
+  TrainingPhase,
+} from './api';
+import { type PlannedBatch, type TrainExample, assembleBatch, hasCaption, planBatches } from './batching';
+import * as store from './checkpointStore';
+import { carryInterpretation, directionChange, largerChange, mostChanged } from './comparison';
+import { captionMode, planFolder } from './folderPlan';
+import { appendCapped, historyUpTo } from './history';
+import { firedLatents, patchCodes } from './measure';
+import { type GuardState, initialGuardState, observeLosses } from './nanGuard';
+import { scratchConfig } from './scratchConfig';
+import { benchmarkTraining } from './benchmark';
+import { QUOTA_MESSAGE, isQuotaExceeded } from './storageErrors';
+import { createRateTracker, estimateSecondsLeft } from './timeLeft';
+
+/** The pretrained dictionary of the embedded model (may be missing while it is being trained). */
+const PRETRAINED_URL = `${import.meta.env.BASE_URL}dictionaries/${EMBEDDED_MODEL_ID}/`;
+/** Most images a run keeps (≈ 75 kB of activations each for Emoji-CLIP: 150 MB). */
+export const MAX_IMAGES = 2000;
+/** Progress events at most this often while steps run. */
+const PROGRESS_EVERY_MS = 150;
+/** Latents listed in the before/after comparison. */
+const CHANGED_LATENTS_SHOWN = 12;
+
+/** A dictionary with its normalisation. */
+interface Dictionary {
+  model: LucidModel;
+  norm: Record<Modality, NormStats>;
+}
+
+interface RunImage {
+  path: string;
+  caption: string | null;
+  cacheKey: string;
+  /** Absent when the run was resumed without its folder (then the cache must have it). */
+  file?: Blob;
+}
+
+interface ActiveRun {
+  runId: string;
+  settings: TrainSettings;
+  images: RunImage[];
+  /** Index of the next image to encode. */
+  nextImage: number;
+  examples: TrainExample[];
+  queue: PlannedBatch[];
+  rng: () => number;
+  grid: [number, number];
+  start: StartingPoint;
+  dictionary: Dictionary | null;
+  baseline: store.StoredDictionary | null;
+  interpretation: string | null;
+  trainer: Trainer | null;
+  /** Copies of the trainable variables at the guard's last good step. */
+  snapshot: tf.Tensor[] | null;
+  guard: GuardState;
+  step: number;
+  history: MetricsPoint[];
+  phase: TrainingPhase;
+  paused: boolean;
+  stopRequested: boolean;
+  wake: (() => void) | null;
+  lastCheckpointStep: number;
+  lastReadStep: number;
+  imageRate: ReturnType<typeof createRateTracker>;
+  stepRate: ReturnType<typeof createRateTracker>;
+  /** Timing window of the step rate: start (ms), steps, and encoding seconds inside it. */
+  window: { start: number | null; steps: number; encodeSeconds: number };
+  quotaWarned: boolean;
+  cacheWarned: boolean;
+}
+
+/** What stays after a run ends: the trained (or imported) dictionary and what it was trained on. */
+interface Outcome {
+  dictionary: Dictionary;
+  start: StartingPoint;
+  baseline: store.StoredDictionary | null;
+  interpretation: string | null;
+  examples: TrainExample[];
+  grid: [number, number];
+  /** The ended run's read-backs. */
+  history: MetricsPoint[];
+}
+
+/** Yields to the worker's event loop so pause, stop and export messages are handled between steps. */
+const channel = new MessageChannel();
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+class DeviceLostError extends Error {
+  constructor() {
+    super('the WebGPU device was lost');
+  }
+}
+
+export function createTrainingSession(): TrainingApi {
+  let listener: ((event: TrainingEvent) => void) | null = null;
+  let encoder: Promise<ClipEncoder> | undefined;
+  let backend: Promise<BackendName> | undefined;
+  let run: ActiveRun | null = null;
+  let outcome: Outcome | null = null;
+  /** Set by Import: the next run starts from this dictionary. */
+  let imported: { files: store.StoredDictionary; name: string } | null = null;
+  let deviceLost: Promise<never> | null = null;
+  let deviceGone = false;
+  let lastProgressAt = 0;
+  const testing = { quotaOnNextCheckpoint: false };
+
+  function emit(event: TrainingEvent): void {
+    listener?.(event);
+  }
+
+  function notice(level: 'info' | 'warning' | 'error', message: string): void {
+    emit({ type: 'notice', level, message });
+  }
+
+  /** The tfjs backend, chosen once (WebGPU → WASM → cpu); a lost GPU device is watched from then on. */
+  function ensureBackend(preferred: BackendName = 'webgpu'): Promise<BackendName> {
+    backend ??= initBackend(preferred).then((choice) => {
+      watchDevice();
+      if (choice.backend !== preferred) notice('info', `Training on ${choice.backend}: ${choice.reason}`);
+      return choice.backend;
+    });
+    return backend;
+  }
+
+  function watchDevice(): void {
+    deviceLost = null;
+    deviceGone = false;
+    if (activeBackend() !== 'webgpu') return;
+    const device = (tf.backend() as WebGPUBackend).device;
+    deviceLost = device.lost.then(() => {
+      deviceGone = true;
+      throw new DeviceLostError();
+    });
+    // Observed here so an unawaited rejection is never reported as unhandled.
+    deviceLost.catch(() => undefined);
+  }
+
+  /** Awaits a read-back, failing fast when the GPU device goes away meanwhile. */
+  function guarded<T>(promise: Promise<T>): Promise<T> {
+    return deviceLost ? Promise.race([promise, deviceLost]) : promise;
+  }
+
+  function ensureEncoder(): Promise<ClipEncoder> {
+    if (!encoder) {
+      configureClipForBrowser({ allowRemote: false });
+      // The towers run on ONNX Runtime's WASM: tfjs holds the GPU for training, and Emoji-CLIP is
+      // small enough that encoding is a few ms per image on the CPU.
+      encoder = loadClipEncoder(EMBEDDED_MODEL_ID, { device: 'wasm' });
+      encoder.catch(() => (encoder = undefined));
+    }
+    return encoder;
+  }
+
+  function progress(r: ActiveRun, force = false): void {
+    const now = performance.now();
+    if (!force && now - lastProgressAt < PROGRESS_EVERY_MS) return;
+    lastProgressAt = now;
+    const event: ProgressEvent = {
+      type: 'progress',
+      phase: r.phase,
+      imagesEncoded: r.nextImage,
+      imagesTotal: r.images.length,
+      step: r.step,
+      totalSteps: r.settings.steps,
+      secondsLeft: estimateSecondsLeft(
+        { imagesEncoded: r.nextImage, imagesTotal: r.images.length, step: r.step, totalSteps: r.settings.steps },
+        r.imageRate.secondsPerUnit,
+        r.stepRate.secondsPerUnit,
+      ),
+      backend: activeBackend() as BackendName,
+    };
+    emit(event);
+  }
+
+  function setPhase(r: ActiveRun, phase: TrainingPhase): void {
+    r.phase = phase;
+    progress(r, true);
+  }
+
+  async function fetchOptional(url: string): Promise<Response | null> {
+    try {
+      const response = await fetch(url);
+      if (!response.ok || response.headers.get('content-type')?.includes('text/html')) return null;
+      return response;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The pretrained dictionary's files, or null when it does not exist (yet). */
+  async function fetchPretrained(): Promise<(store.StoredDictionary & { interpretation: string | null }) | null> {
+    const [weights, config, interpretation] = await Promise.all(
+      Object.values(DICTIONARY_FILES).map((file) => fetchOptional(PRETRAINED_URL + file)),
+    );
+    if (!weights || !config) return null;
+    return {
+      weights: new Uint8Array(await weights.arrayBuffer()),
+      config: await config.text(),
+      interpretation: interpretation ? await interpretation.text() : null,
+    };
+  }
+
+  async function toFiles(
+    dictionary: Dictionary,
+    about: Record<string, string | number>,
+  ): Promise<store.StoredDictionary> {
+    const saved = await saveLucid(dictionary.model, dictionary.norm, about);
+    return { weights: saved.weights, config: JSON.stringify(saved.config, null, 2) + '\n' };
+  }
+
+  /** Loads files as a dictionary for the loaded encoder (LucidFormatError naming any mismatch). */
+  async function fromFiles(files: store.StoredDictionary, source: string): Promise<Dictionary> {
+    const info = (await ensureEncoder()).info;
+    const { model, norm } = dictionaryFromFiles(source, files.weights, files.config, null, info);
+    return { model, norm };
+  }
+
+  function newRun(runId: string, settings: TrainSettings, images: RunImage[], grid: [number, number]): ActiveRun {
+    return {
+      runId,
+      settings,
+      images,
+      nextImage: 0,
+      examples: [],
+      queue: [],
+      rng: makeRng(hashString(runId)),
+      grid,
+      start: { kind: 'scratch', source: 'new dictionary', latents: 0 },
+      dictionary: null,
+      baseline: null,
+      interpretation: null,
+      trainer: null,
+      snapshot: null,
+      guard: initialGuardState(0),
+      step: 0,
+      history: [],
+      phase: 'preparing',
+      paused: false,
+      stopRequested: false,
+      wake: null,
+      lastCheckpointStep: 0,
+      lastReadStep: 0,
+      imageRate: createRateTracker(),
+      stepRate: createRateTracker(),
+      window: { start: null, steps: 0, encodeSeconds: 0 },
+      quotaWarned: false,
+      cacheWarned: false,
+    };
+  }
+
+  /** Makes `dictionary` the run's model at `step`, with a fresh optimiser and a good-weights copy. */
+  function adopt(r: ActiveRun, dictionary: Dictionary, step: number, guard?: GuardState): void {
+    r.dictionary = dictionary;
+    r.step = step;
+    r.lastReadStep = step;
+    r.lastCheckpointStep = step;
+    r.guard = guard ?? initialGuardState(dictionary.model.config.learningRate, step);
+    dictionary.model.config = { ...dictionary.model.config, learningRate: r.guard.learningRate };
+    r.trainer = createTrainer(dictionary.model);
+    takeSnapshot(r);
+    r.start.latents = latentCount(dictionary.model.config);
+  }
+
+  function takeSnapshot(r: ActiveRun): void {
+    if (r.snapshot) tf.dispose(r.snapshot);
+    r.snapshot = trainableVariables(r.dictionary!.model).map((variable) => tf.clone(variable));
+  }
+
+  function restoreSnapshot(r: ActiveRun): void {
+    trainableVariables(r.dictionary!.model).forEach((variable, i) => variable.assign(r.snapshot![i]));
+  }
+
+  function releaseTraining(r: ActiveRun): void {
+    r.trainer?.dispose();
+    r.trainer = null;
+    if (r.snapshot) tf.dispose(r.snapshot);
+    r.snapshot = null;
+  }
+
+  /** Decodes and encodes one image (or takes it from the cache); pixels are dropped right after. */
+  async function encodeImage(r: ActiveRun, image: RunImage): Promise<void> {
+    let record = await store.getActivations(image.cacheKey).catch(() => undefined);
+    if (!record) {
+      if (!image.file) {
+        notice('warning', `${image.path}: its activations are no longer cached; choose the folder again to include it`);
+        return;
+      }
+      record = await encodeFile(image);
+      try {
+        await store.putActivations(image.cacheKey, record);
+      } catch (error) {
+        if (!r.cacheWarned) {
+          r.cacheWarned = true;
+          notice(
+            'warning',
+            isQuotaExceeded(error)
+              ? 'Browser storage is full: activations are kept in memory only (a reload will need the folder again).'
+              : `Activations could not be cached (${(error as Error).message}); training goes on from memory.`,
+          );
+        }
+      }
+      if ('failed' in record) notice('warning', record.failed);
+    }
+    if ('failed' in record) return;
+    r.examples.push({ path: image.path, ...record });
+  }
+
+  async function encodeFile(image: RunImage): Promise<store.ActivationRecord> {
+    const clip = await ensureEncoder();
+    let patches: Float32Array;
+    try {
+      patches = (await clip.encodeImage(await decodeImage(image.file!, image.path))).patches;
+    } catch (error) {
+      return { failed: `${image.path}: skipped: ${(error as Error).message}` };
+    }
+    if (!image.caption) return { patches };
+    try {
+      const text = await clip.encodeText(image.caption);
+      return { patches, tokens: text.hidden, contentMask: text.contentMask };
+    } catch (error) {
+      notice('warning', `${image.path}: caption not used (${(error as Error).message}); training on the image alone`);
+      return { patches };
+    }
+  }
+
+  /** The next batch to train on; encodes the next chunk of images first while any are left. */
+  async function nextBatch(r: ActiveRun): Promise<PlannedBatch | null> {
+    while (r.queue.length === 0) {
+      if (r.nextImage < r.images.length) {
+        const first = r.examples.length;
+        const started = performance.now();
+        const startImage = r.nextImage;
+        while (r.examples.length - first < r.settings.batchSize && r.nextImage < r.images.length && !r.stopRequested) {
+          await encodeImage(r, r.images[r.nextImage++]);
+          progress(r);
+          await nextTask();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        r.imageRate.observe(r.nextImage - startImage, seconds);
+        r.window.encodeSeconds += seconds;
+        if (r.stopRequested) return null;
+        if (!r.dictionary && r.examples.length > 0) await startFromScratch(r);
+        const fresh = Array.from({ length: r.examples.length - first }, (_, i) => first + i);
+        r.queue.push(...planBatches(fresh, (i) => hasCaption(r.examples[i]), r.settings.batchSize, r.rng));
+      } else {
+        if (r.examples.length === 0) return null;
+        const all = r.examples.map((_, i) => i);
+        r.queue.push(...planBatches(all, (i) => hasCaption(r.examples[i]), r.settings.batchSize, r.rng));
+      }
+    }
+    return r.queue.shift()!;
+  }
+
+  /** A new dictionary sized to the encoder, its normalisation measured on the first chunk of images. */
+  async function startFromScratch(r: ActiveRun): Promise<void> {
+    const info = (await ensureEncoder()).info;
+    const config = scratchConfig(info.dImage, info.dText);
+    const patchRows = concat(r.examples.map((e) => e.patches));
+    const tokenRows = concat(r.examples.filter((e) => e.tokens).map((e) => e.tokens!));
+    const norm = {
+      image: computeNormStats(patchRows, info.dImage),
+      text: tokenRows.length
+        ? computeNormStats(tokenRows, info.dText)
+        : { mean: new Float32Array(info.dText), scale: 1 },
+    };
+    const dictionary = { model: createLucid(config, hashString(r.runId)), norm };
+    adopt(r, dictionary, 0);
+    r.baseline = await toFiles(dictionary, { encoder: info.id, startedFrom: 'scratch' });
+    await saveRunRecord(r);
+    emitStarted(r);
+  }
+
+  async function saveRunRecord(r: ActiveRun): Promise<void> {
+    if (!r.baseline) return;
+    try {
+      await store.saveRun({
+        runId: r.runId,
+        createdAt: Date.now(),
+        encoderId: EMBEDDED_MODEL_ID,
+        settings: r.settings,
+        images: r.images.map(({ path, caption, cacheKey }) => ({ path, caption, cacheKey })),
+        start: r.start,
+        baseline: r.baseline,
+        interpretation: r.interpretation,
+      });
+    } catch (error) {
+      notice(
+        'warning',
+        isQuotaExceeded(error) ? QUOTA_MESSAGE : `The run could not be saved: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  function emitStarted(r: ActiveRun): void {
+    emit({ type: 'started', runId: r.runId, start: r.start, history: r.history, settings: r.settings });
+  }
+
+  /** Reads the latest losses back, lets the guard judge them, and checkpoints when due. */
+  async function readBack(r: ActiveRun): Promise<void> {
+    const trainer = r.trainer!;
+    const losses = await guarded(trainer.readLosses());
+    const deadFraction = await guarded(trainer.readDeadFraction());
+    const now = performance.now();
+    if (r.window.start !== null && r.window.steps > 0) {
+      r.stepRate.observe(r.window.steps, Math.max(0, (now - r.window.start) / 1000 - r.window.encodeSeconds));
+    }
+    r.window = { start: now, steps: 0, encodeSeconds: 0 };
+    r.lastReadStep = r.step;
+    const decision = observeLosses(r.guard, r.step, losses);
+    r.guard = decision.state;
+    if (decision.action === 'accept') {
+      takeSnapshot(r);
+      const point: MetricsPoint = { ...losses, step: r.step, deadFraction, learningRate: r.guard.learningRate };
+      r.history = appendCapped(r.history, point);
+      emit({ type: 'metrics', point });
+      if (r.step - r.lastCheckpointStep >= r.settings.checkpointEverySteps) await checkpoint(r, false);
+      return;
+    }
+    const badStep = r.step;
+    restoreSnapshot(r);
+    r.step = r.guard.lastGoodStep;
+    r.lastReadStep = r.step;
+    r.history = historyUpTo(r.history, r.step);
+    if (decision.action === 'abort') {
+      throw new Error(
+        `training diverged: ${decision.badTerms.join(', ')} stayed non-finite after ${r.guard.consecutiveRejections} ` +
+          `rejections; the weights of step ${r.step} are kept`,
+      );
+    }
+    // A new optimiser at the lower rate: Adam's moments may hold the non-finite values too.
+    trainer.dispose();
+    r.dictionary!.model.config = { ...r.dictionary!.model.config, learningRate: r.guard.learningRate };
+    r.trainer = createTrainer(r.dictionary!.model);
+    notice(
+      'warning',
+      `Step ${badStep} gave non-finite ${decision.badTerms.join(', ')}: those steps were rejected, the weights of ` +
+        `step ${r.step} restored and the learning rate halved to ${r.guard.learningRate.toExponential(2)}.`,
+    );
+  }
+
+  async function checkpoint(r: ActiveRun, completed: boolean): Promise<void> {
+    r.lastCheckpointStep = r.step;
+    try {
+      const dictionary = await toFiles(r.dictionary!, aboutRun(r));
+      if (testing.quotaOnNextCheckpoint) {
+        testing.quotaOnNextCheckpoint = false;
+        throw new DOMException('simulated: the quota has been exceeded', 'QuotaExceededError');
+      }
+      const savedAt = Date.now();
+      await store.saveCheckpoint({
+        runId: r.runId,
+        step: r.step,
+        savedAt,
+        dictionary,
+        guard: r.guard,
+        history: r.history,
+        completed,
+      });
+      emit({ type: 'checkpoint', step: r.step, savedAt });
+    } catch (error) {
+      if (error instanceof DeviceLostError) throw error;
+      if (isQuotaExceeded(error)) {
+        if (!r.quotaWarned) notice('warning', QUOTA_MESSAGE);
+        r.quotaWarned = true;
+      } else {
+        notice('warning', `Checkpoint at step ${r.step} was not saved: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  function aboutRun(r: ActiveRun): Record<string, string | number> {
+    return {
+      encoder: EMBEDDED_MODEL_ID,
+      startedFrom: `${r.start.kind}: ${r.start.source}`,
+      steps: r.step,
+      images: r.examples.length,
+    };
+  }
+
+  /** After a lost GPU device: WASM from here on, from the last checkpoint (or the start). */
+  async function recoverOnWasm(r: ActiveRun): Promise<void> {
+    try {
+      releaseTraining(r);
+      if (r.dictionary) disposeLucid(r.dictionary.model);
+    } catch {
+      // The device is gone; its buffers go with it.
+    }
+    r.dictionary = null;
+    await switchBackend('wasm');
+    backend = Promise.resolve('wasm');
+    watchDevice();
+    const saved = await store.loadCheckpoint(r.runId).catch(() => undefined);
+    if (saved) {
+      adopt(r, await fromFiles(saved.dictionary, r.runId), saved.step, saved.guard);
+      r.history = historyUpTo(saved.history, saved.step);
+    } else {
+      adopt(r, await fromFiles(r.baseline!, r.runId), 0);
+      r.history = [];
+    }
+    r.queue = [];
+    r.window = { start: null, steps: 0, encodeSeconds: 0 };
+    notice('warning', `The GPU device was lost; training continues on WASM from the checkpoint at step ${r.step}.`);
+    emitStarted(r);
+  }
+
+  /** The run's loop: one step per task, read-backs every N steps, until done, stopped or failed. */
+  async function loop(r: ActiveRun): Promise<void> {
+    setPhase(r, 'training');
+    r.window = { start: performance.now(), steps: 0, encodeSeconds: 0 };
+    try {
+      while (r.step < r.settings.steps && !r.stopRequested) {
+        if (r.paused) {
+          await new Promise<void>((resolve) => (r.wake = resolve));
+          r.window = { start: performance.now(), steps: 0, encodeSeconds: 0 };
+          continue;
+        }
+        try {
+          await trainOneStep(r);
+        } catch (error) {
+          // A lost device makes WebGPU calls fail before `lost` resolves: give it a moment to settle.
+          if (!(error instanceof DeviceLostError)) await nextTask();
+          if (!(error instanceof DeviceLostError) && !deviceGone) throw error;
+          await recoverOnWasm(r);
+        }
+        progress(r);
+        await nextTask();
+      }
+      if (!r.dictionary) {
+        if (!r.stopRequested) throw new Error('no image in the folder could be read');
+        setPhase(r, 'idle');
+        emit({ type: 'finished', step: 0, reason: 'stopped' });
+        run = null;
+        return;
+      }
+      if (r.lastReadStep !== r.step) await readBack(r);
+      await checkpoint(r, r.step >= r.settings.steps);
+      finish(r, r.step >= r.settings.steps ? 'completed' : 'stopped');
+    } catch (error) {
+      notice('error', `Training stopped: ${(error as Error).message}`);
+      if (r.dictionary) finish(r, 'failed');
+      else {
+        setPhase(r, 'failed');
+        emit({ type: 'finished', step: r.step, reason: 'failed' });
+        run = null;
+      }
+    }
+  }
+
+  async function trainOneStep(r: ActiveRun): Promise<void> {
+    if (deviceGone) throw new DeviceLostError();
+    const planned = await nextBatch(r);
+    if (!planned) {
+      if (!r.stopRequested) r.stopRequested = true;
+      return;
+    }
+    r.trainer!.step(assembleBatch(r.examples, planned, r.grid, r.dictionary!.norm));
+    r.step++;
+    r.window.steps++;
+    if (r.step % r.settings.metricsEverySteps === 0 || r.step === r.settings.steps) await readBack(r);
+  }
+
+  function finish(r: ActiveRun, reason: 'completed' | 'stopped' | 'failed'): void {
+    releaseTraining(r);
+    if (outcome && outcome.dictionary.model !== r.dictionary!.model) disposeLucid(outcome.dictionary.model);
+    outcome = {
+      dictionary: r.dictionary!,
+      start: r.start,
+      baseline: r.baseline,
+      interpretation: r.interpretation,
+      examples: r.examples,
+      grid: r.grid,
+      history: r.history,
+    };
+    setPhase(r, reason === 'failed' ? 'failed' : 'finished');
+    emit({ type: 'finished', step: r.step, reason });
+    run = null;
+  }
+
+  function requireIdle(action: string): void {
+    if (run) throw new Error(`${action} is not possible while a run is in progress: stop it first`);
+  }
+
+  /** Starting dictionary of a new run: the imported one, else the pretrained one, else none (scratch). */
+  async function chooseStart(r: ActiveRun): Promise<void> {
+    if (imported) {
+      r.start = { kind: 'imported', source: imported.name, latents: 0 };
+      adopt(r, await fromFiles(imported.files, imported.name), 0);
+      r.baseline = imported.files;
+      return;
+    }
+    const pretrained = await fetchPretrained();
+    if (!pretrained) {
+      notice('info', `No pretrained dictionary at ${PRETRAINED_URL}: training a new one sized to the encoder.`);
+      return;
+    }
+    r.start = { kind: 'pretrained', source: PRETRAINED_URL, latents: 0 };
+    adopt(r, await fromFiles(pretrained, PRETRAINED_URL), 0);
+    r.baseline = { weights: pretrained.weights, config: pretrained.config };
+    r.interpretation = pretrained.interpretation;
+  }
+
+  function currentDictionary(): Dictionary {
+    const dictionary = run?.dictionary ?? outcome?.dictionary;
+    if (!dictionary) throw new Error('there is no dictionary yet: train or import one first');
+    return dictionary;
+  }
+
+  /** Old-vs-new decoder direction change per latent (larger of the two modalities) [m]. */
+  async function latentChange(before: Dictionary, after: Dictionary): Promise<Float32Array> {
+    const read = async (d: Dictionary, modality: Modality) => (await d.model[modality].wDec.data()) as Float32Array;
+    const image = directionChange(await read(before, 'image'), await read(after, 'image'), after.model.config.dImage);
+    const text = directionChange(await read(before, 'text'), await read(after, 'text'), after.model.config.dText);
+    return largerChange(image, text);
+  }
+
+  async function withBaseline<T>(o: Outcome, use: (baseline: Dictionary) => Promise<T>): Promise<T | null> {
+    if (!o.baseline) return null;
+    const baseline = await fromFiles(o.baseline, 'baseline');
+    try {
+      if (latentCount(baseline.model.config) !== latentCount(o.dictionary.model.config)) return null;
+      return await use(baseline);
+    } finally {
+      disposeLucid(baseline.model);
+    }
+  }
+
+  function evaluationBatches(o: Outcome, dictionary: Dictionary) {
+    const indices = o.examples.map((_, i) => i);
+    const size = 16;
+    const batches = planBatches(indices, (i) => hasCaption(o.examples[i]), size, makeRng(7));
+    return batches.map((planned) => assembleBatch(o.examples, planned, o.grid, dictionary.norm));
+  }
+
+  const api: TrainingApi = {
+    async subscribe(next) {
+      listener = next;
+      if (run) {
+        emitStarted(run);
+        progress(run, true);
+      }
+    },
+
+    async findResumable() {
+      if (run) return null;
+      const saved = await store.latestUnfinished().catch(() => undefined);
+      if (!saved) return null;
+      const record = await store.loadRun(saved.runId);
+      if (!record) return null;
+      const cached = await store.countCached(record.images.map((image) => image.cacheKey));
+      return {
+        runId: saved.runId,
+        step: saved.step,
+        totalSteps: record.settings.steps,
+        savedAt: saved.savedAt,
+        images: record.images.length,
+        activationsCached: cached === record.images.length,
+      };
+    },
+
+    async discardRun(runId) {
+      await store.deleteRun(runId);
+    },
+
+    async start(folder, requested, preferred) {
+      requireIdle('Start');
+      // Checkpoints are written at read-backs (the only moments the weights are known to be finite).
+      const settings = {
+        ...requested,
+        metricsEverySteps: Math.min(requested.metricsEverySteps, requested.checkpointEverySteps),
+      };
+      await ensureBackend(preferred);
+      const clip = await ensureEncoder();
+      const plan = await planFolder(folder, clip.info.id);
+      let images = plan.images;
+      if (images.length > MAX_IMAGES) {
+        const stride = images.length / MAX_IMAGES;
+        images = Array.from({ length: MAX_IMAGES }, (_, i) => images[Math.floor(i * stride)]);
+        notice(
+          'warning',
+          `The folder has ${plan.images.length} images; this run uses ${MAX_IMAGES} of them, evenly spread.`,
+        );
+      }
+      const captioned = images.filter((image) => image.caption).length;
+      emit({
+        type: 'folder',
+        images: images.length,
+        captioned,
+        skipped: plan.skipped,
+        captionMode: captionMode(captioned, images.length),
+      });
+      if (images.length === 0) throw new Error('the folder has no images (checked by content, not by name)');
+      const runId = `run-${Date.now().toString(36)}`;
+      const r = newRun(
+        runId,
+        settings,
+        images.map((image) => ({
+          path: image.path,
+          caption: image.caption,
+          cacheKey: image.cacheKey,
+          file: image.file,
+        })),
+        clip.info.grid,
+      );
+      run = r;
+      setPhase(r, 'preparing');
+      try {
+        await chooseStart(r);
+      } catch (error) {
+        run = null;
+        setPhase(r, 'failed');
+        throw error;
+      }
+      if (r.dictionary) {
+        await saveRunRecord(r);
+        emitStarted(r);
+      }
+      void loop(r);
+    },
+
+    async resumeRun(runId, folder, preferred) {
+      requireIdle('Resume');
+      const [record, saved] = await Promise.all([store.loadRun(runId), store.loadCheckpoint(runId)]);
+      if (!record || !saved) throw new Error('that run has no checkpoint any more');
+      await ensureBackend(preferred);
+      const clip = await ensureEncoder();
+      const files = new Map<string, Blob>();
+      if (folder)
+        for (const image of (await planFolder(folder, clip.info.id)).images) files.set(image.cacheKey, image.file);
+      const r = newRun(
+        runId,
+        record.settings,
+        record.images.map((image) => ({ ...image, file: files.get(image.cacheKey) })),
+        clip.info.grid,
+      );
+      r.start = { ...record.start };
+      r.baseline = record.baseline;
+      r.interpretation = record.interpretation;
+      run = r;
+      setPhase(r, 'preparing');
+      try {
+        adopt(r, await fromFiles(saved.dictionary, runId), saved.step, saved.guard);
+      } catch (error) {
+        run = null;
+        setPhase(r, 'failed');
+        throw error;
+      }
+      r.history = historyUpTo(saved.history, saved.step);
+      notice('info', `Resumed from the checkpoint at step ${saved.step}.`);
+      emitStarted(r);
+      void loop(r);
+    },
+
+    async pause() {
+      if (!run || run.paused) return;
+      run.paused = true;
+      setPhase(run, 'paused');
+    },
+
+    async unpause() {
+      if (!run || !run.paused) return;
+      run.paused = false;
+      setPhase(run, 'training');
+      run.wake?.();
+    },
+
+    async stop() {
+      if (!run) return;
+      run.stopRequested = true;
+      run.paused = false;
+      setPhase(run, 'stopping');
+      run.wake?.();
+    },
+
+    async exportFiles(): Promise<DictionaryFiles> {
+      const dictionary = currentDictionary();
+      const source = run ?? outcome;
+      const files = await toFiles(dictionary, run ? aboutRun(run) : { encoder: EMBEDDED_MODEL_ID });
+      let interpretation: string | null = null;
+      if (source?.interpretation && source.baseline && outcome && !run) {
+        const change = await withBaseline(outcome, (baseline) => latentChange(baseline, dictionary));
+        if (change) {
+          interpretation = JSON.stringify(
+            carryInterpretation(JSON.parse(source.interpretation) as Interpretation, change),
+          );
+        }
+      }
+      return { ...files, interpretation };
+    },
+
+    async importFiles(weights, config, name) {
+      requireIdle('Import');
+      await ensureBackend();
+      const files = { weights, config };
+      const dictionary = await fromFiles(files, name);
+      if (outcome) disposeLucid(outcome.dictionary.model);
+      const start: StartingPoint = { kind: 'imported', source: name, latents: latentCount(dictionary.model.config) };
+      // The imported files become the dictionary to export, compare against nothing, and start the next run from.
+      outcome = {
+        dictionary,
+        start,
+        baseline: null,
+        interpretation: null,
+        examples: outcome?.examples ?? [],
+        grid: outcome?.grid ?? (await ensureEncoder()).info.grid,
+        history: outcome?.history ?? [],
+      };
+      imported = { files, name };
+      return start;
+    },
+
+    async compare(): Promise<DictionaryComparison> {
+      const o = outcome;
+      if (!o || run) throw new Error('the comparison is available once a run has ended');
+      if (o.examples.length === 0) throw new Error('no images were encoded in this session');
+      const result = await withBaseline(o, async (baseline) => {
+        const before = await measureDictionary(baseline.model, evaluationBatches(o, baseline));
+        const after = await measureDictionary(o.dictionary.model, evaluationBatches(o, o.dictionary));
+        const firedBefore = await firedLatents(baseline.model, evaluationBatches(o, baseline));
+        const firedAfter = await firedLatents(o.dictionary.model, evaluationBatches(o, o.dictionary));
+        const change = await latentChange(baseline, o.dictionary);
+        const labels = o.interpretation
+          ? (JSON.parse(o.interpretation) as Interpretation).latents.map((latent) => latent.label)
+          : [];
+        return {
+          before: { fvuImage: before.fvuImage, fvuText: before.fvuText },
+          after: { fvuImage: after.fvuImage, fvuText: after.fvuText },
+          images: o.examples.length,
+          changed: mostChanged(change, CHANGED_LATENTS_SHOWN, labels),
+          newlyActive: firedAfter.reduce((n, fired, i) => n + (fired && !firedBefore[i] ? 1 : 0), 0),
+          labelled: labels.length > 0,
+        };
+      });
+      if (!result) throw new Error('this dictionary has no starting point to compare with (it was imported)');
+      return result;
+    },
+
+    async history() {
+      return run?.history ?? outcome?.history ?? [];
+    },
+
+    async testSampleCodes() {
+      const examples = run?.examples.length ? run.examples : (outcome?.examples ?? []);
+      if (examples.length === 0) throw new Error('no image has been encoded yet');
+      const dictionary = currentDictionary();
+      const first = examples[0].patches;
+      const d = dictionary.model.config.dImage;
+      const normalised = first.map((v, i) => (v - dictionary.norm.image.mean[i % d]) * dictionary.norm.image.scale);
+      return patchCodes(dictionary.model, normalised);
+    },
+    async testLoseDevice() {
+      if (activeBackend() !== 'webgpu') throw new Error(`training runs on ${activeBackend()}, not WebGPU`);
+      (tf.backend() as WebGPUBackend).device.destroy();
+    },
+    async testPoisonWeights() {
+      const model = run?.dictionary?.model;
+      if (!model) throw new Error('no run is training');
+      const bEnc = model.image.bEnc;
+      tf.tidy(() => bEnc.assign(tf.fill(bEnc.shape, NaN) as tf.Tensor1D));
+    },
+    async testFailNextCheckpointWithQuota() {
+      testing.quotaOnNextCheckpoint = true;
+    },
+    async testBackend() {
+      return activeBackend();
+    },
+    async testBenchmark(name, steps, pairs) {
+      requireIdle('A benchmark');
+      await ensureBackend(name);
+      await switchBackend(name);
+      watchDevice();
+      return benchmarkTraining(name, steps, pairs);
+    },
+  };
+  return api;
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** A 32-bit seed from a string (FNV-1a). */
+function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}

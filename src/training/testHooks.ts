@@ -1,0 +1,46 @@
+/**
+ * The training part of the e2e test API (`window.__lucidTest.training`, installed by src/testApi.ts):
+ * only what the Train tab cannot show.
+ */
+import type { BackendName } from '../backend';
+import type { BenchmarkResult, MetricsPoint, ResumableRun } from './api';
+import { newTrainingWorker, trainingWorker } from './client';
+
+export interface TrainingTestApi {
+  /** Dense Top-K codes of the first cached image under the current dictionary, as plain numbers. */
+  sampleCodes(): Promise<number[]>;
+  /** The current run's read-backs. */
+  history(): Promise<MetricsPoint[]>;
+  findResumable(): Promise<ResumableRun | null>;
+  /** The tfjs backend of the training worker. */
+  backend(): Promise<string>;
+  /** Destroys the training worker's WebGPU device (a driver reset). */
+  loseDevice(): Promise<void>;
+  /** Writes a NaN into the training weights (trips the NaN guard). */
+  poisonWeights(): Promise<void>;
+  /** The next checkpoint write fails with QuotaExceededError. */
+  failNextCheckpointWithQuota(): Promise<void>;
+  /** Training throughput of the benchmark configuration, in a fresh worker on `backend`. */
+  benchmark(backend: BackendName, steps: number, pairs: number): Promise<BenchmarkResult>;
+}
+
+export function trainingTestApi(): TrainingTestApi {
+  const api = () => trainingWorker();
+  return {
+    sampleCodes: async () => Array.from(await api().testSampleCodes()),
+    history: () => api().history(),
+    findResumable: () => api().findResumable(),
+    backend: () => api().testBackend(),
+    loseDevice: () => api().testLoseDevice(),
+    poisonWeights: () => api().testPoisonWeights(),
+    failNextCheckpointWithQuota: () => api().testFailNextCheckpointWithQuota(),
+    async benchmark(backend, steps, pairs) {
+      const worker = newTrainingWorker();
+      try {
+        return await worker.api.testBenchmark(backend, steps, pairs);
+      } finally {
+        worker.terminate();
+      }
+    },
+  };
+}
