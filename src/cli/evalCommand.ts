@@ -108,3 +108,43 @@ export function resultsMarkdown(report: Awaited<ReturnType<typeof evalCommand>>)
   );
   return [header, '|' + ' --- |'.repeat(12), ...rows.map((r) => `| ${r} |`)].join('\n');
 }
+
+/** docs/results.md: the table, the chance level and the counts, with how they were produced. */
+export function resultsDocument(report: Awaited<ReturnType<typeof evalCommand>>): string {
+  const counts = report.results[0].counts;
+  const categories = report.results
+    .map(
+      (r) =>
+        `| ${r.name} | ${['object', 'scene', 'action', 'attribute', 'abstract'].map((c) => r.categories[c] ?? 0).join(' | ')} |`,
+    )
+    .join('\n');
+  return `# Results: LUCID against the baselines
+
+Produced by \`npx lucid eval --write-docs\` (also \`docs/results.json\`) on the ${report.heldOutPairs} held-out pairs
+shipped with the dictionary (\`public/dictionaries/emoji-clip/reference.*\`: OpenMoji style, never seen by
+Emoji-CLIP; ${counts.singles} single-emoji images, ${counts.objects} objects in scenes). Definitions: METHOD.md
+"Measures" as implemented in \`src/eval/harness.ts\`; how the dictionaries were trained: docs/dictionary.md.
+
+${resultsMarkdown(report)}
+
+- **correspondence**: single-emoji images whose strongest concept latent (max pre-activation over patches)
+  is the strongest concept latent of their label's phrase ("a dog face"); for the per-modality SAEs the
+  text latent is mapped to its Hungarian-matched image latent.
+- **pointing / mIoU**: for each object of a scene, the heatmap of its label's phrase (its five strongest
+  concept latents, weighted) peaks inside the object's box / IoU of the map thresholded at half its
+  maximum with the box's patches. Chance (a random patch): **${report.pointingChance}**.
+- **label precision**: share of a labelled concept latent's top reference images (up to 6) whose emoji
+  labels or keywords contain a word of its automatic label, averaged over latents; **distinct labels**:
+  share of distinct labels among the 100 most frequently firing labelled latents (1 = no collapse).
+- **dead**: latents that never fire on these pairs; **bimodal**: shared latents that fire on both modalities.
+- The raw-CLIP patch–text cosine baseline is not in the table: Emoji-CLIP's ONNX export gives patch
+  hidden states but not the vision projection, so patch and text vectors are not in one space here.
+  \`tools/emoji-clip/pointing.py\` measured it on the PyTorch checkpoint (different scenes): about chance.
+
+Labelled concept latents per category (the categories of their labels, from WordNet):
+
+| dictionary | object | scene | action | attribute | abstract |
+| --- | --- | --- | --- | --- | --- |
+${categories}
+`;
+}

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { encodeCommand, groundBatch, groundCommand, neuronsCommand } from './commands';
 import { CliError, DEFAULT_DICTIONARY_DIR, describeLatent, loadContext } from './context';
-import { evalCommand, resultsMarkdown } from './evalCommand';
+import { evalCommand, resultsDocument, resultsMarkdown } from './evalCommand';
 import { trainCommand } from './train';
 
 const USAGE = `usage: lucid <command> [options]
@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<void> {
       const report = await evalCommand(context, values.dict ?? DEFAULT_DICTIONARY_DIR, log);
       if (values['write-docs']) {
         await writeFile('docs/results.json', JSON.stringify(report, null, 2) + '\n');
-        await writeFile('docs/results.table.md', resultsMarkdown(report) + '\n');
+        await writeFile('docs/results.md', resultsDocument(report));
       }
       print(report, () => `${resultsMarkdown(report)}\n\npointing chance: ${report.pointingChance}`);
       break;

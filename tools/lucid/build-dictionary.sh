@@ -16,7 +16,7 @@ npx tsx tools/lucid/extract.ts "$DATA/heldout" "$SHARDS/heldout" 500
 npx tsx tools/lucid/extract.ts "$DATA/train" "$SHARDS/train" 1000
 
 common=(--train "$SHARDS/train" --heldout "$SHARDS/heldout" --out "$RUNS" --k 16 --steps "$STEPS")
-npx tsx tools/lucid/pretrain.ts "${common[@]}" --name lucid --shared 512 --image-private 128 --text-private 128
+npx tsx tools/lucid/pretrain.ts "${common[@]}" --name lucid --shared 512 --image-private 128 --text-private 128 --aux-weight 0.5
 npx tsx tools/lucid/pretrain.ts "${common[@]}" --name shared-topk --shared 512 --image-private 128 --text-private 128 --no-gcmt
 npx tsx tools/lucid/pretrain.ts "${common[@]}" --name per-modality --shared 0 --image-private 640 --text-private 640 --no-gcmt
 
