@@ -34,34 +34,39 @@ async function findNeurons(page: Page, text: string) {
   return shared;
 }
 
-test('drops images, finds the neuron a word fires, and paints it where the object is', async ({ page }, testInfo) => {
-  const fixtures = JSON.parse(await readFile(path.join(IMAGES, 'fixtures.json'), 'utf8')) as Fixtures;
-  const scene = fixtures.scenes.find((s) => s.file === 'scene_dog_pizza.png')!;
-  const dog = scene.objects.find((o) => o.label === 'dog face')!;
-  await openApp(page);
-  await addImages(page, ['dog.png', 'scene_dog_pizza.png']);
-  await expect(page.locator('canvas.heatmap')).toHaveCount(2, { timeout: 60_000 });
-  await shot(page, 'images', testInfo);
+for (const backend of ['webgpu', 'wasm'] as const) {
+  test(`drops images, finds the neuron a word fires, and paints it where the object is (${backend})`, async ({
+    page,
+  }, testInfo) => {
+    const fixtures = JSON.parse(await readFile(path.join(IMAGES, 'fixtures.json'), 'utf8')) as Fixtures;
+    const scene = fixtures.scenes.find((s) => s.file === 'scene_dog_pizza.png')!;
+    const dog = scene.objects.find((o) => o.label === 'dog face')!;
+    await openApp(page, `?backend=${backend}`);
+    await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', backend);
+    await addImages(page, ['dog.png', 'scene_dog_pizza.png']);
+    await expect(page.locator('canvas.heatmap')).toHaveCount(2, { timeout: 60_000 });
+    if (backend === 'webgpu') await shot(page, 'images', testInfo);
 
-  const shared = await findNeurons(page, 'dog face');
-  await shared.locator('.latent-button').first().click();
-  const selected = await shared.locator('.latent-button').first().locator('.latent-label').innerText();
-  await shot(page, 'text', testInfo);
+    const shared = await findNeurons(page, 'dog face');
+    await shared.locator('.latent-button').first().click();
+    const selected = await shared.locator('.latent-button').first().locator('.latent-label').innerText();
+    if (backend === 'webgpu') await shot(page, 'text', testInfo);
 
-  await page.getByRole('tab', { name: 'Images' }).click();
-  const label = selected.replace(/\s*#\d+$/, '');
-  await expect(
-    page.getByRole('img', { name: new RegExp(`heatmap of .*${escapeRegExp(label)}`) }).first(),
-  ).toBeVisible();
-  await expect.poll(() => page.evaluate(() => window.__lucidTest!.shownHeatmaps().length)).toBe(2);
-  const maps = await page.evaluate(() => window.__lucidTest!.shownHeatmaps());
-  const onScene = maps.find((m) => m.image === scene.file)!;
-  const inBox = boxMask(dog.box, onScene.grid, 96);
-  console.log(
-    `"dog face" → neuron ${selected}; hottest patch on the scene: ${onScene.peak} (in the dog's box: ${inBox[onScene.peak] === 1})`,
-  );
-  expect(inBox[onScene.peak]).toBe(1);
-});
+    await page.getByRole('tab', { name: 'Images' }).click();
+    const label = selected.replace(/\s*#\d+$/, '');
+    await expect(
+      page.getByRole('img', { name: new RegExp(`heatmap of .*${escapeRegExp(label)}`) }).first(),
+    ).toBeVisible();
+    await expect.poll(() => page.evaluate(() => window.__lucidTest!.shownHeatmaps().length)).toBe(2);
+    const maps = await page.evaluate(() => window.__lucidTest!.shownHeatmaps());
+    const onScene = maps.find((m) => m.image === scene.file)!;
+    const inBox = boxMask(dog.box, onScene.grid, 96);
+    console.log(
+      `"dog face" → neuron ${selected}; hottest patch on the scene: ${onScene.peak} (in the dog's box: ${inBox[onScene.peak] === 1})`,
+    );
+    expect(inBox[onScene.peak]).toBe(1);
+  });
+}
 
 test('a label typed in the text view ranks the image’s own top neuron near the top', async ({ page }) => {
   await openApp(page);
