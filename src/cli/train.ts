@@ -1,10 +1,9 @@
 import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HostPairBatch } from '../lucid/batch';
-import { normalizeRows } from '../lucid/normalization';
 import { makeRng } from '../lucid/random';
 import { createTrainer } from '../lucid/trainer';
 import { saveLucid } from '../lucid/weightsIO';
+import { type TrainExample, assembleBatch, hasCaption } from '../training/batching';
 import { parseCaptionsCsv, parseCaptionsJsonl, sniffImageType, stem } from '../pipeline/folderContents';
 import { decodeImage } from '../clip/encoder';
 import { DICTIONARY_FILES } from '../explain/dictionary';
@@ -76,25 +75,22 @@ export async function trainCommand(
   if (items.length === 0) throw new CliError(`no images in ${options.images}`);
   const { dictionary, encoder } = context;
   const { norm, model } = dictionary;
-  const examples: { patches: Float32Array; tokens?: Float32Array; mask?: Uint8Array }[] = [];
+  const examples: TrainExample[] = [];
   for (const item of items) {
+    const relative = path.relative(options.images, item.file);
     try {
       const image = await encoder.encodeImage(
         await decodeImage(new Blob([new Uint8Array(await readFile(item.file))]), path.basename(item.file)),
       );
       const text = item.caption ? await encoder.encodeText(item.caption) : undefined;
-      examples.push({
-        patches: normalizeRows(image.patches, norm.image),
-        tokens: text && text.contentMask.some((v) => v) ? normalizeRows(text.hidden, norm.text) : undefined,
-        mask: text?.contentMask,
-      });
+      examples.push({ path: relative, patches: image.patches, tokens: text?.hidden, contentMask: text?.contentMask });
     } catch (error) {
-      log(`skipped ${path.relative(options.images, item.file)}: ${(error as Error).message}`);
+      log(`skipped ${relative}: ${(error as Error).message}`);
     }
-    if (examples.length % 50 === 0) log(`encoded ${examples.length}/${items.length} images`);
+    if (examples.length > 0 && examples.length % 50 === 0) log(`encoded ${examples.length}/${items.length} images`);
   }
   if (examples.length === 0) throw new CliError('no image in the folder could be read');
-  const captioned = examples.filter((e) => e.tokens);
+  const captioned = examples.filter(hasCaption);
   log(`${examples.length} images, ${captioned.length} with captions`);
   const trainer = createTrainer(model);
   const rng = makeRng(1);
@@ -103,11 +99,8 @@ export async function trainCommand(
   for (let step = 0; step < options.steps; step++) {
     // Captioned pairs when there are at least two (the contrast needs mismatched pairs), else images only.
     const pool = captioned.length >= 2 ? captioned : examples;
-    const picked = Array.from(
-      { length: Math.min(batchSize, pool.length) },
-      () => pool[Math.floor(rng() * pool.length)],
-    );
-    trainer.step(toBatch(picked, grid, model.config.dText, captioned.length >= 2));
+    const indices = Array.from({ length: Math.min(batchSize, pool.length) }, () => Math.floor(rng() * pool.length));
+    trainer.step(assembleBatch(pool, { indices, withCaptions: captioned.length >= 2 }, grid, norm));
     if (step % 20 === 0 || step === options.steps - 1) {
       const losses = await trainer.readLosses();
       log(`step ${step + 1}/${options.steps} loss ${losses.total.toFixed(4)} fvu image ${losses.fvuImage.toFixed(4)}`);
@@ -119,27 +112,4 @@ export async function trainCommand(
   await writeFile(path.join(options.out, DICTIONARY_FILES.weights), saved.weights);
   await writeFile(path.join(options.out, DICTIONARY_FILES.config), JSON.stringify(saved.config, null, 2) + '\n');
   return { out: options.out, images: examples.length, captioned: captioned.length, steps: options.steps };
-}
-
-function toBatch(
-  picked: { patches: Float32Array; tokens?: Float32Array; mask?: Uint8Array }[],
-  grid: [number, number],
-  dText: number,
-  withCaptions: boolean,
-): HostPairBatch {
-  const patches = new Float32Array(picked.length * picked[0].patches.length);
-  picked.forEach((p, i) => patches.set(p.patches, i * p.patches.length));
-  if (!withCaptions) return { pairs: picked.length, grid, patches };
-  const length = Math.max(...picked.map((p) => p.mask!.length));
-  const tokens = new Float32Array(picked.length * length * dText);
-  const tokenMask = new Float32Array(picked.length * length);
-  const alignMask = new Float32Array(picked.length * length);
-  picked.forEach((p, i) => {
-    tokens.set(p.tokens!, i * length * dText);
-    p.mask!.forEach((c, t) => {
-      tokenMask[i * length + t] = 1;
-      alignMask[i * length + t] = c;
-    });
-  });
-  return { pairs: picked.length, grid, patches, captions: { length, tokens, tokenMask, alignMask } };
 }
