@@ -3,8 +3,12 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 
-/** Port of `vite preview` used by the Playwright e2e tests. */
-export const PREVIEW_PORT = 4173;
+/**
+ * Port of `vite preview` used by the Playwright e2e tests. `LUCID_PORT` and `LUCID_DIST` let two
+ * checkouts (or two people on one machine) build and test side by side without sharing a server.
+ */
+export const PREVIEW_PORT = Number(process.env.LUCID_PORT ?? 4173);
+const OUT_DIR = process.env.LUCID_DIST ?? 'dist';
 
 export default defineConfig({
   plugins: [
@@ -22,7 +26,7 @@ export default defineConfig({
   ],
   worker: { format: 'es' },
   // tfjs with its WebGPU, WebGL and WASM backends is ~1.5 MB minified by itself.
-  build: { chunkSizeWarningLimit: 2000 },
+  build: { chunkSizeWarningLimit: 2000, outDir: OUT_DIR },
   preview: { port: PREVIEW_PORT, strictPort: true },
   test: {
     include: ['src/**/*.test.ts'],
