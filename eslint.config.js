@@ -29,7 +29,7 @@ const lucidCoreRestrictions = {
 
 export default tseslint.config(
   {
-    ignores: ['dist*', 'node_modules', 'test-results', 'playwright-report', 'coverage', 'public', 'tools', 'docs'],
+    ignores: ['dist*', 'node_modules', 'test-results*', '*-report', 'coverage', 'public', 'tools', 'docs'],
   },
   {
     files: ['**/*.{ts,tsx}'],

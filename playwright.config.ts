@@ -44,8 +44,12 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   forbidOnly: !!process.env.CI,
   retries: 0,
-  outputDir: 'test-results',
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  // LUCID_TEST_RESULTS: a separate output folder when two runs share a checkout.
+  outputDir: process.env.LUCID_TEST_RESULTS ?? 'test-results',
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: `${process.env.LUCID_TEST_RESULTS ?? 'playwright'}-report` }],
+  ],
   use: {
     baseURL: `http://localhost:${PREVIEW_PORT}`,
     browserName: 'chromium',
