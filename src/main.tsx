@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { backendFromUrl, startCompute } from './app/startCompute';
-import { fromRemote } from './app/remoteApi';
+import { useAppStore } from './app/store';
 import { bindUrlState } from './app/urlSync';
 import { explorer } from './worker/client';
 import { installTestApi } from './testApi';
@@ -17,7 +17,8 @@ void startCompute(backendFromUrl(window.location.search));
 bindUrlState();
 
 // The model worker; everything heavy runs there.
-const explorerApi = fromRemote(explorer());
+const explorerApi = explorer();
+explorerApi.onFault((workerFault) => useAppStore.setState({ workerFault }));
 
 createRoot(rootElement).render(
   <StrictMode>

@@ -41,6 +41,8 @@ export interface LucidTestApi {
   training: TrainingTestApi;
   /** The heatmaps of the selected concept currently shown on the loaded images. */
   shownHeatmaps(): ShownHeatmap[];
+  /** Every analysed image on the page, with the id the explorer knows it by. */
+  loadedImages(): { name: string; imageId: number }[];
   /** The explorer worker itself (same instance the views use), for checks the UI cannot show. */
   explorer(): ReturnType<typeof explorer>;
   /** The CLIP model in the worker (loads on first use). */
@@ -70,6 +72,11 @@ export function installTestApi(): void {
   window.__lucidTest = {
     training: trainingTestApi(),
     explorer,
+    loadedImages() {
+      return useAppStore
+        .getState()
+        .images.flatMap((image) => (image.analysis ? [{ name: image.name, imageId: image.analysis.imageId }] : []));
+    },
     shownHeatmaps() {
       const state = useAppStore.getState();
       const latent = state.explorer.selectedLatent;

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { EncoderInfo } from '../clip/encoder';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import type { DictionarySummary } from '../worker/api';
+import type { ExplorerFault } from '../worker/client';
 import type { DownloadProgress } from './progress';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'failed';
@@ -28,9 +29,12 @@ export interface DictionaryState {
 export interface SessionSlice {
   model: ModelState;
   dictionary: DictionaryState;
+  /** The last fault of the explorer worker (a lost GPU device, a crash) and how it recovered. */
+  workerFault: ExplorerFault | null;
 }
 
 export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice> = () => ({
   model: { id: EMBEDDED_MODEL_ID, status: 'idle', progress: {}, info: null, error: null },
   dictionary: { status: 'idle', base: null, summary: null, error: null },
+  workerFault: null,
 });

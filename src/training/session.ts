@@ -51,6 +51,8 @@ export const MAX_IMAGES = 2000;
 const PROGRESS_EVERY_MS = 150;
 /** Latents listed in the before/after comparison. */
 const CHANGED_LATENTS_SHOWN = 12;
+/** How long a failed WebGPU call waits for the device's `lost` promise before counting as a bug. */
+const DEVICE_LOSS_SETTLE_MS = 3000;
 
 /** A dictionary with its normalisation. */
 interface Dictionary {
@@ -169,6 +171,13 @@ export function createTrainingSession(): TrainingApi {
     });
     // Observed here so an unawaited rejection is never reported as unhandled.
     deviceLost.catch(() => undefined);
+  }
+
+  /** Waits (at most a few seconds) for a WebGPU device that may be going away to report it. */
+  async function settleDeviceLoss(): Promise<void> {
+    if (!deviceLost || deviceGone) return;
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, DEVICE_LOSS_SETTLE_MS));
+    await Promise.race([deviceLost.catch(() => undefined), timer]);
   }
 
   /** Awaits a read-back, failing fast when the GPU device goes away meanwhile. */
@@ -477,7 +486,8 @@ export function createTrainingSession(): TrainingApi {
   async function checkpoint(r: ActiveRun, completed: boolean): Promise<void> {
     r.lastCheckpointStep = r.step;
     try {
-      const dictionary = await toFiles(r.dictionary!, aboutRun(r));
+      // Reads the weights back from the GPU: guarded, or a device lost meanwhile would hang it forever.
+      const dictionary = await guarded(toFiles(r.dictionary!, aboutRun(r)));
       if (testing.quotaOnNextCheckpoint) {
         testing.quotaOnNextCheckpoint = false;
         throw new DOMException('simulated: the quota has been exceeded', 'QuotaExceededError');
@@ -553,8 +563,8 @@ export function createTrainingSession(): TrainingApi {
         try {
           await trainOneStep(r);
         } catch (error) {
-          // A lost device makes WebGPU calls fail before `lost` resolves: give it a moment to settle.
-          if (!(error instanceof DeviceLostError)) await nextTask();
+          // A lost device can make WebGPU calls fail before `lost` resolves: give it time to settle.
+          if (!(error instanceof DeviceLostError)) await settleDeviceLoss();
           if (!(error instanceof DeviceLostError) && !deviceGone) throw error;
           await recoverOnWasm(r);
         }

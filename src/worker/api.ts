@@ -3,6 +3,7 @@
  * is `client.ts`). Everything heavy — the CLIP towers, the LUCID dictionary, every image's
  * activations — lives in the worker; the page receives plain results.
  */
+import type { BackendName } from '../backend';
 import type { EncoderInfo, ImageActivations, LoadOptions, TextActivations } from '../clip/encoder';
 import type { Heatmap, ImageAnalysis, Interpretation, TextAnalysis, TransportView } from '../explain/types';
 
@@ -61,4 +62,29 @@ export interface ExplorerApi {
   analyzeText(text: string): Promise<TextAnalysis>;
   /** The GCMT transport plan between a kept image and a caption. */
   transport(imageId: number, caption: string): Promise<TransportView>;
+}
+
+/**
+ * What the worker itself exposes: the explorer API plus what `client.ts` needs to restart it after
+ * a fault, and the fault-injection hooks the e2e tests use.
+ */
+export interface ExplorerWorkerApi extends ExplorerApi {
+  /** The tfjs backend for the dictionary: call first (a restarted worker after a lost GPU asks for WASM). */
+  useBackend(preferred: BackendName): Promise<BackendName>;
+  /** The tfjs backend the dictionary runs on. */
+  backendInUse(): Promise<string>;
+  /** Test hook: destroys the WebGPU device tfjs computes on, as a driver reset would. */
+  testLoseDevice(): Promise<void>;
+  /** Test hook: throws an error no handler catches, as a bug in the worker would. */
+  testCrash(): Promise<void>;
+}
+
+/** Posted by the worker (outside comlink's replies) when it can no longer compute. */
+export interface WorkerFaultMessage {
+  lucidFault: 'device-lost';
+  message: string;
+}
+
+export function isWorkerFaultMessage(data: unknown): data is WorkerFaultMessage {
+  return typeof data === 'object' && data !== null && 'lucidFault' in data;
 }

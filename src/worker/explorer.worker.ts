@@ -3,7 +3,9 @@
  * never freezes. Implements ExplorerApi (api.ts) over comlink; large arrays are transferred.
  */
 import { expose, transfer } from 'comlink';
-import { initBackend } from '../backend';
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { activeBackend, type BackendChoice, type BackendName, initBackend } from '../backend';
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
 import {
@@ -15,15 +17,32 @@ import {
   transportBetween,
 } from '../explain/analyze';
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles, disposeDictionary } from '../explain/dictionary';
-import type { ExplorerApi } from './api';
+import type { ExplorerWorkerApi, WorkerFaultMessage } from './api';
 
 let encoder: Promise<ClipEncoder> | undefined;
 let encoderKey = '';
 let dictionary: LoadedDictionary | undefined;
 const images = new Map<number, { codes: Codes; grid: [number, number] }>();
 let nextImageId = 1;
-// The tfjs backend for the LUCID core (WebGPU → WASM → cpu), chosen once per worker.
-const backend = initBackend();
+// The tfjs backend for the LUCID core (WebGPU → WASM → cpu), chosen once per worker: on first use,
+// or by `useBackend` (a worker restarted after a lost GPU device starts on WASM).
+let backend: Promise<BackendChoice> | undefined;
+
+function ensureBackend(preferred: BackendName = 'webgpu'): Promise<BackendChoice> {
+  backend ??= initBackend(preferred).then((choice) => {
+    if (choice.backend === 'webgpu') watchDevice((tf.backend() as WebGPUBackend).device);
+    return choice;
+  });
+  return backend;
+}
+
+/** A lost device takes the dictionary's tensors with it: the page restarts this worker on WASM. */
+function watchDevice(device: GPUDevice): void {
+  void device.lost.then((info) => {
+    const fault: WorkerFaultMessage = { lucidFault: 'device-lost', message: info.message || info.reason || 'lost' };
+    self.postMessage(fault);
+  });
+}
 
 async function requireEncoder(): Promise<ClipEncoder> {
   if (!encoder) throw new Error('no model is loaded yet');
@@ -49,7 +68,7 @@ async function fetchOptional(url: string): Promise<Response | null> {
   return response;
 }
 
-const api: ExplorerApi = {
+const api: ExplorerWorkerApi = {
   async encodePixels(pixels) {
     const result = await (await requireEncoder()).encodePixels(pixels);
     return transfer(result, [result.patches.buffer, result.embedding.buffer]);
@@ -96,7 +115,7 @@ const api: ExplorerApi = {
   },
 
   async loadDictionaryFiles(source, weights, config, interpretation) {
-    await backend;
+    await ensureBackend();
     const info = (await requireEncoder()).info;
     const loaded = dictionaryFromFiles(source, weights, config, interpretation, info);
     if (dictionary) disposeDictionary(dictionary);
@@ -161,6 +180,27 @@ const api: ExplorerApi = {
     const text = await analyzeTextActivations(dict, await model.encodeText(caption));
     const view = await transportBetween(dict, image.codes, image.grid, text);
     return transfer(view, [view.plan.buffer]);
+  },
+
+  async useBackend(preferred) {
+    return (await ensureBackend(preferred)).backend;
+  },
+
+  async backendInUse() {
+    await ensureBackend();
+    return activeBackend();
+  },
+
+  async testLoseDevice() {
+    await ensureBackend();
+    if (activeBackend() !== 'webgpu') throw new Error(`the dictionary runs on ${activeBackend()}, not WebGPU`);
+    (tf.backend() as WebGPUBackend).device.destroy();
+  },
+
+  async testCrash() {
+    setTimeout(() => {
+      throw new Error('simulated crash of the explorer worker');
+    });
   },
 };
 

@@ -1,6 +1,7 @@
 import { BackendStatus } from '../../app/BackendStatus';
 import { DictionaryStatus } from './DictionaryStatus';
 import { ModelPicker } from './ModelPicker';
+import { WorkerFaultNotice } from './WorkerFaultNotice';
 
 /** Status and settings: compute backend, model, dictionary. */
 export function SessionBar() {
@@ -9,6 +10,7 @@ export function SessionBar() {
       <BackendStatus />
       <ModelPicker />
       <DictionaryStatus />
+      <WorkerFaultNotice />
     </section>
   );
 }
