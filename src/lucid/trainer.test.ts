@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig } from './config';
 import { LucidInputError } from './errors';
-import { createLucid, disposeLucid, type LucidModel } from './model';
+import { createLucid, disposeLucid, type LucidModel, trainableVariables } from './model';
 import { makePlantedWorld } from './planted';
 import { createTrainer, type Trainer } from './trainer';
 import { useBackend } from './testing/backend';
@@ -104,5 +104,60 @@ describe('trainer', () => {
     expect(() => trainer.step(batch)).toThrow(/batch.patches contains NaN at row 3, column 5/);
     expect(trainer.stepCount).toBe(0);
     expect(await model.image.wEnc.data()).toEqual(before);
+  });
+
+  it('continues from a saved state exactly as the original trainer does, and a fresh one does not', async () => {
+    start(2);
+    const batches = Array.from({ length: 4 }, () => world.sample(6).batch);
+    for (const batch of batches.slice(0, 3)) trainer.step(batch);
+    const state = await trainer.readState();
+    expect(state.steps).toBe(3);
+    expect(state.adamIterations).toBe(3);
+    expect(state.moments).toHaveLength(2 * trainableVariables(model).length);
+
+    const copies = [createLucid(config, 2), createLucid(config, 2)];
+    for (const copy of copies) {
+      trainableVariables(copy).forEach((variable, i) => variable.assign(trainableVariables(model)[i]));
+    }
+    const resumed = createTrainer(copies[0]);
+    const restarted = createTrainer(copies[1]);
+    const tensorsBefore = tf.memory().numTensors;
+    await resumed.restoreState(state);
+    try {
+      trainer.step(batches[3]);
+      resumed.step(batches[3]);
+      restarted.step(batches[3]);
+      const [original, fromState, fresh] = await Promise.all(
+        [model, ...copies].map((m) => m.image.wEnc.data() as Promise<Float32Array>),
+      );
+      const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((w, v, i) => Math.max(w, Math.abs(v - b[i])), 0);
+      expect(maxDiff(original, fromState)).toBeLessThan(1e-6);
+      expect(maxDiff(original, fresh)).toBeGreaterThan(1e-4);
+      expect(await resumed.readTokensSinceFired()).toEqual(await trainer.readTokensSinceFired());
+      expect(resumed.stepCount).toBe(4);
+    } finally {
+      resumed.dispose();
+      restarted.dispose();
+      copies.forEach(disposeLucid);
+    }
+    // Restoring holds exactly the moments it restored: nothing leaks.
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(tensorsBefore);
+  });
+
+  it('refuses a state for another model, changing nothing', async () => {
+    start(3);
+    trainer.step(world.sample(4).batch);
+    const state = await trainer.readState();
+    const other = createLucid(makeConfig({ dImage: 16, dText: 12 }, { ...config, nShared: 8 }), 3);
+    const otherTrainer = createTrainer(other);
+    try {
+      await expect(otherTrainer.restoreState(state)).rejects.toThrow(
+        /trainer state is for 24 latents, the model has 16/,
+      );
+      expect(otherTrainer.stepCount).toBe(0);
+    } finally {
+      otherTrainer.dispose();
+      disposeLucid(other);
+    }
   });
 });

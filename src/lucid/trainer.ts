@@ -7,6 +7,18 @@ import { type LucidModel, setDecoderNormToUnitNorm, trainableVariables } from '.
 /** Loss terms of a step as plain numbers. */
 export type LossValues = Record<LossTermName, number>;
 
+/**
+ * What a resumed run needs besides the weights to continue as if never interrupted: Adam's step and
+ * moments, and the dead-latent counters. Plain arrays, so it can be stored (IndexedDB) as it is.
+ */
+export interface TrainerState {
+  steps: number;
+  adamIterations: number;
+  tokensSinceFired: Float32Array;
+  /** Adam's first then second moments, in the order Adam created them ([] before the first step). */
+  moments: { name: string; shape: number[]; values: Float32Array }[];
+}
+
 /** Trains a LUCID model in place; owns its optimiser state and dead-latent counters. */
 export interface Trainer {
   readonly model: LucidModel;
@@ -23,6 +35,13 @@ export interface Trainer {
   readTokensSinceFired(): Promise<Float32Array>;
   /** Share of latents silent for more than `deadAfterTokens` tokens. */
   readDeadFraction(): Promise<number>;
+  /** A copy of the optimiser state and counters, for a checkpoint. */
+  readState(): Promise<TrainerState>;
+  /**
+   * Continues from a state read from a trainer of a model with the same configuration. Only on a
+   * fresh trainer (before its first step); throws on moments that do not fit the model.
+   */
+  restoreState(state: TrainerState): Promise<void>;
   /** Frees the optimiser state and counters (not the model). */
   dispose(): void;
 }
@@ -109,6 +128,52 @@ export function createTrainer(model: LucidModel): Trainer {
       let dead = 0;
       for (const count of counts) if (count > model.config.deadAfterTokens) dead++;
       return dead / counts.length;
+    },
+    async readState() {
+      const [iterations, ...moments] = await optimizer.getWeights();
+      const adamIterations = (await iterations.tensor.data())[0];
+      iterations.tensor.dispose();
+      return {
+        steps: stepCount,
+        adamIterations,
+        tokensSinceFired: (await tokensSinceFired.data()).slice() as Float32Array,
+        moments: await Promise.all(
+          moments.map(async ({ name, tensor }) => ({
+            name,
+            shape: tensor.shape.slice(),
+            values: (await tensor.data()).slice() as Float32Array,
+          })),
+        ),
+      };
+    },
+    async restoreState(state) {
+      if (stepCount !== 0) throw new Error('restoreState needs a trainer that has not stepped yet');
+      const m = latentCount(model.config);
+      if (state.tokensSinceFired.length !== m) {
+        throw new Error(`trainer state is for ${state.tokensSinceFired.length} latents, the model has ${m}`);
+      }
+      // Adam creates moments in the order of the gradients it receives: variables in
+      // trainableVariables order, the first `n` of them (an image-only run never has text moments).
+      const shapes = variables.map((variable) => variable.shape.join('×'));
+      const half = state.moments.length / 2;
+      state.moments.forEach((moment, i) => {
+        if (moment.shape.join('×') !== shapes[i % half]) {
+          throw new Error(
+            `trainer state moment ${moment.name} is ${moment.shape.join('×')}, expected ${shapes[i % half]}`,
+          );
+        }
+      });
+      const weights = [
+        { name: 'iter', tensor: tf.scalar(state.adamIterations, 'int32') },
+        ...state.moments.map(({ name, shape, values }) => ({ name, tensor: tf.tensor(values, shape) })),
+      ];
+      try {
+        await optimizer.setWeights(weights);
+      } finally {
+        tf.dispose(weights.map((w) => w.tensor));
+      }
+      tokensSinceFired.assign(tf.tensor1d(state.tokensSinceFired));
+      stepCount = state.steps;
     },
     dispose() {
       optimizer.dispose();

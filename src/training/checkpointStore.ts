@@ -5,6 +5,7 @@
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { TrainSettings, MetricsPoint, StartingPoint } from './api';
+import type { TrainerState } from '../lucid/trainer';
 import type { GuardState } from './nanGuard';
 
 const DB_NAME = 'lucid-training';
@@ -35,6 +36,8 @@ export interface CheckpointRecord {
   step: number;
   savedAt: number;
   dictionary: StoredDictionary;
+  /** Adam's moments and the dead-latent counters (absent in checkpoints of older versions). */
+  trainer?: TrainerState;
   guard: GuardState;
   history: MetricsPoint[];
   /** True once the run reached its last step (nothing to resume). */

@@ -306,6 +306,19 @@ export function createTrainingSession(): TrainingApi {
     r.start.latents = latentCount(dictionary.model.config);
   }
 
+  /** Adopts a checkpoint: its weights, step and guard, and Adam's moments when it saved them. */
+  async function adoptCheckpoint(r: ActiveRun, saved: store.CheckpointRecord): Promise<void> {
+    adopt(r, await fromFiles(saved.dictionary, r.runId), saved.step, saved.guard);
+    if (!saved.trainer) return;
+    try {
+      await r.trainer!.restoreState(saved.trainer);
+    } catch (error) {
+      r.trainer!.dispose();
+      r.trainer = createTrainer(r.dictionary!.model);
+      notice('info', `Adam's state in the checkpoint was not usable (${(error as Error).message}); it starts afresh.`);
+    }
+  }
+
   function takeSnapshot(r: ActiveRun): void {
     if (r.snapshot) tf.dispose(r.snapshot);
     r.snapshot = trainableVariables(r.dictionary!.model).map((variable) => tf.clone(variable));
@@ -488,6 +501,7 @@ export function createTrainingSession(): TrainingApi {
     try {
       // Reads the weights back from the GPU: guarded, or a device lost meanwhile would hang it forever.
       const dictionary = await guarded(toFiles(r.dictionary!, aboutRun(r)));
+      const trainer = await guarded(r.trainer!.readState());
       if (testing.quotaOnNextCheckpoint) {
         testing.quotaOnNextCheckpoint = false;
         throw new DOMException('simulated: the quota has been exceeded', 'QuotaExceededError');
@@ -498,6 +512,7 @@ export function createTrainingSession(): TrainingApi {
         step: r.step,
         savedAt,
         dictionary,
+        trainer,
         guard: r.guard,
         history: r.history,
         completed,
@@ -537,7 +552,7 @@ export function createTrainingSession(): TrainingApi {
     watchDevice();
     const saved = await store.loadCheckpoint(r.runId).catch(() => undefined);
     if (saved) {
-      adopt(r, await fromFiles(saved.dictionary, r.runId), saved.step, saved.guard);
+      await adoptCheckpoint(r, saved);
       r.history = historyUpTo(saved.history, saved.step);
     } else {
       adopt(r, await fromFiles(r.baseline!, r.runId), 0);
@@ -784,7 +799,7 @@ export function createTrainingSession(): TrainingApi {
       run = r;
       setPhase(r, 'preparing');
       try {
-        adopt(r, await fromFiles(saved.dictionary, runId), saved.step, saved.guard);
+        await adoptCheckpoint(r, saved);
       } catch (error) {
         run = null;
         setPhase(r, 'failed');
