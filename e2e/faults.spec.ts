@@ -99,3 +99,36 @@ test('an error escaping the explorer worker: it restarts with the model, the dic
     page.getByRole('region', { name: 'Shared with images neurons' }).locator('.latent-button').first(),
   ).toBeVisible({ timeout: 60_000 });
 });
+
+test('an error escaping the training worker: the tab offers its last checkpoint, and the run resumes from it', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  await page.goto('/?backend=wasm#tab=train');
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await page.getByLabel('Choose folder').setInputFiles(path.resolve('e2e/fixtures/train-folder'));
+  await page.getByLabel('Steps', { exact: true }).fill('2000');
+  await page.getByLabel('Batch size').fill('4');
+  await page.getByLabel('Checkpoint interval').fill('10');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByText(/Last checkpoint: step \d+/)).toBeVisible({ timeout: 300_000 });
+
+  await page.evaluate(() => window.__lucidTest!.training.crash());
+  await expect(page.getByText(/The training worker crashed .*Resume from its checkpoint at step \d+/)).toBeVisible({
+    timeout: 60_000,
+  });
+  const offer = page.getByText(/Checkpoint at step \d+ of 2000/);
+  await expect(offer).toBeVisible();
+  const saved = Number(/step (\d+)/.exec((await offer.textContent()) ?? '')?.[1]);
+  expect(saved).toBeGreaterThanOrEqual(10);
+
+  await page.getByRole('button', { name: 'Resume from checkpoint' }).click();
+  const status = page.getByRole('status', { name: 'Training status' });
+  await expect(status).toContainText('training');
+  const step = async () => Number(/Step (\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? NaN);
+  await expect.poll(step, { timeout: 300_000 }).toBeGreaterThanOrEqual(saved + 5);
+  const history = await page.evaluate(() => window.__lucidTest!.training.history());
+  expect(history.some((point) => point.step === saved)).toBe(true);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(status).toContainText('finished', { timeout: 300_000 });
+});

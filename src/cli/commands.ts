@@ -13,6 +13,20 @@ export async function encodeCommand(context: Context, image: string, top = 10) {
   };
 }
 
+/**
+ * `lucid encode <image> <image>…`: each image on its own, in order; a bad file yields
+ * `{ image, error }` (the message names the file and the problem) and the others go on.
+ */
+export async function* encodeMany(context: Context, images: readonly string[], top = 10) {
+  for (const image of images) {
+    try {
+      yield await encodeCommand(context, image, top);
+    } catch (error) {
+      yield { image, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
+
 /** `lucid ground <image> <text>`: the text's heatmap over the image's patch grid. */
 export async function groundCommand(context: Context, image: string, text: string) {
   const activations = await context.encoder.encodeImage(await readImage(image));

@@ -51,7 +51,18 @@ export async function loadContext(options: { model?: string; dict?: string }): P
     configureClipForNode();
   }
   const encoder = await loadClipEncoder(modelId);
-  const dir = path.resolve(options.dict ?? DEFAULT_DICTIONARY_DIR);
+  const dictionary = await readDictionary(path.resolve(options.dict ?? DEFAULT_DICTIONARY_DIR), encoder.info);
+  return { encoder, dictionary };
+}
+
+/**
+ * Reads a dictionary folder (lucid.safetensors + lucid.config.json [+ interpretation.json]) for an
+ * encoder; a bad file gives a LucidFormatError that starts with the file's name.
+ */
+export async function readDictionary(
+  dir: string,
+  encoder: Pick<ClipEncoder['info'], 'id' | 'dImage' | 'dText'>,
+): Promise<LoadedDictionary> {
   let weights: Buffer;
   let config: string;
   try {
@@ -64,8 +75,7 @@ export async function loadContext(options: { model?: string; dict?: string }): P
     );
   }
   const interpretation = await readOptional(path.join(dir, DICTIONARY_FILES.interpretation));
-  const dictionary = dictionaryFromFiles(dir, new Uint8Array(weights), config, interpretation, encoder.info);
-  return { encoder, dictionary };
+  return dictionaryFromFiles(dir, new Uint8Array(weights), config, interpretation, encoder);
 }
 
 /** Decodes an image file, with a clear error for a missing or unreadable file. */

@@ -1,19 +1,19 @@
 /**
  * `lucid` — the command line over the same core and loader as the app.
- *   lucid encode <image> | lucid ground <image> <text> | lucid ground --batch <file.jsonl>
+ *   lucid encode <image>… | lucid ground <image> <text> | lucid ground --batch <file.jsonl>
  *   lucid neurons <text> | lucid train --images <folder> [--steps N] --out <folder> | lucid eval
  * Options: --model <folder> (a transformers.js CLIP folder), --dict <folder>, --json, --top N.
  * Errors: one line on stderr and a non-zero exit.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { encodeCommand, groundBatch, groundCommand, neuronsCommand } from './commands';
+import { encodeMany, groundBatch, groundCommand, neuronsCommand } from './commands';
 import { CliError, DEFAULT_DICTIONARY_DIR, describeLatent, loadContext } from './context';
 import { evalCommand, resultsDocument, resultsMarkdown } from './evalCommand';
 import { trainCommand } from './train';
 
 const USAGE = `usage: lucid <command> [options]
-  encode <image>                      the image's top concepts
+  encode <image>…                     each image's top concepts (a bad file is reported, the rest go on)
   ground <image> <text>               heatmap of the text over the image's patch grid
   ground --batch <file.jsonl>         one {"image","text"} per line → one JSON result per line
   neurons <text>                      tokens and the neurons the text fires
@@ -63,8 +63,18 @@ async function main(argv: string[]): Promise<void> {
     `#${l.id} ${l.label ?? '(unnamed)'} [${l.category ?? '?'}, ${l.kind}] ${l.score}`;
   switch (command) {
     case 'encode': {
-      const result = await encodeCommand(context, rest[0], top);
-      print(result, () => result.latents.map(label).join('\n'));
+      let failed = 0;
+      for await (const result of encodeMany(context, rest, top)) {
+        if ('error' in result) {
+          failed++;
+          if (values.json) console.log(JSON.stringify(result));
+          console.error(`lucid: ${result.error}`);
+          continue;
+        }
+        const heading = rest.length > 1 ? `${result.image}:\n` : '';
+        print(result, () => heading + result.latents.map(label).join('\n'));
+      }
+      if (failed > 0) process.exitCode = 1;
       break;
     }
     case 'neurons': {

@@ -1,10 +1,11 @@
-import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeRng } from '../lucid/random';
 import { createTrainer } from '../lucid/trainer';
 import { saveLucid } from '../lucid/weightsIO';
 import { type TrainExample, assembleBatch, hasCaption } from '../training/batching';
-import { parseCaptionsCsv, parseCaptionsJsonl, sniffImageType, stem } from '../pipeline/folderContents';
+import { parseCaptionsCsv, parseCaptionsJsonl, stem } from '../pipeline/folderContents';
+import { HEADER_PROBE_BYTES, checkImageBytes } from '../pipeline/imageHeader';
 import { decodeImage } from '../clip/encoder';
 import { DICTIONARY_FILES } from '../explain/dictionary';
 import { type Context, CliError } from './context';
@@ -36,6 +37,7 @@ export async function readImageFolder(root: string): Promise<{ items: FolderItem
     }
   }
   await walk(root);
+  if (files.length === 0) throw new CliError(`${root}: the folder is empty`);
   const skipped: string[] = [];
   const captions = new Map<string, string>();
   for (const file of files) {
@@ -49,9 +51,11 @@ export async function readImageFolder(root: string): Promise<{ items: FolderItem
   const sidecars = new Map(files.filter((f) => f.toLowerCase().endsWith('.txt')).map((f) => [stem(f), f]));
   const items: FolderItem[] = [];
   for (const file of files.sort()) {
-    const head = new Uint8Array((await readFile(file)).subarray(0, 16));
-    if (!sniffImageType(head)) {
-      if (!/\.(txt|jsonl|csv)$/i.test(file)) skipped.push(`${path.relative(root, file)}: not an image`);
+    if (/\.(txt|jsonl|csv)$/i.test(file)) continue;
+    // The header only, as the Train tab does (src/training/folderPlan.ts); decoding finds the rest.
+    const check = checkImageBytes(await readHead(file), false);
+    if (!check.ok) {
+      skipped.push(`${path.relative(root, file)}: ${check.problem}`);
       continue;
     }
     const sidecar = sidecars.get(stem(file));
@@ -59,6 +63,18 @@ export async function readImageFolder(root: string): Promise<{ items: FolderItem
     items.push({ file, caption: caption || null });
   }
   return { items, skipped };
+}
+
+/** The first HEADER_PROBE_BYTES of a file (all of it when shorter). */
+async function readHead(file: string): Promise<Uint8Array> {
+  const handle = await open(file);
+  try {
+    const buffer = new Uint8Array(HEADER_PROBE_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEADER_PROBE_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -72,7 +88,8 @@ export async function trainCommand(
 ) {
   const { items, skipped } = await readImageFolder(options.images);
   for (const line of skipped) log(`skipped ${line}`);
-  if (items.length === 0) throw new CliError(`no images in ${options.images}`);
+  if (items.length === 0)
+    throw new CliError(`${options.images}: no images in the folder (see the skipped files above)`);
   const { dictionary, encoder } = context;
   const { norm, model } = dictionary;
   const examples: TrainExample[] = [];

@@ -12,6 +12,7 @@ import {
   type PreTrainedModel,
 } from '@huggingface/transformers';
 import { type ModelFamily, findCatalogEntry } from './catalog';
+import { MAX_IMAGE_SIDE, checkImageBytes, imageTypeName } from '../pipeline/imageHeader';
 import { ClipInputError, ClipLoadError } from './errors';
 
 /** One image as the vision tower sees it. */
@@ -72,9 +73,6 @@ export interface LoadOptions {
   /** Called with transformers.js progress events (file, loaded, total, status). */
   onProgress?: (event: { status: string; file?: string; loaded?: number; total?: number }) => void;
 }
-
-/** Largest image side the encoder decodes; larger images are refused before they exhaust memory. */
-export const MAX_IMAGE_SIDE = 8192;
 
 /**
  * Loads a CLIP-family model (vision and text towers, processor and tokenizer) through transformers.js.
@@ -246,16 +244,26 @@ interface VisionConfig {
 }
 
 /**
- * Decodes an image file's bytes; a corrupt or non-image file gives a ClipInputError naming it.
+ * Decodes an image file's bytes. The header is checked first (`checkImageBytes`: format, size limit,
+ * truncation), so a bad file is named without being handed to a decoder and a 12000×12000 image never
+ * allocates its pixels; any other decoder failure is a ClipInputError naming the file too.
+ * EXIF orientation is applied: by `createImageBitmap` in the browser (its default `imageOrientation`
+ * is "from-image"), by sharp's `rotate()` in Node (transformers.js calls it before reading pixels).
+ * Animated GIF and WebP give their first frame. SVG is refused (see docs/robustness.md).
  * @param name shown in the message (file name)
  */
 export async function decodeImage(bytes: Blob, name: string): Promise<RawImage> {
-  if (bytes.size === 0) throw new ClipInputError(`${name} is empty (0 bytes)`);
+  const check = checkImageBytes(new Uint8Array(await bytes.arrayBuffer()), true);
+  if (!check.ok) throw new ClipInputError(`${name}: ${check.problem}`);
+  const { type, components } = check.header;
   try {
     return await RawImage.fromBlob(bytes);
   } catch {
+    const cmyk = type === 'jpeg' && components === 4;
     throw new ClipInputError(
-      `${name} is not an image that can be decoded (corrupt, truncated or an unsupported format)`,
+      cmyk
+        ? `${name}: this CMYK JPEG could not be decoded here: save it as an RGB JPEG or PNG`
+        : `${name}: the ${imageTypeName(type)} could not be decoded (corrupt image data)`,
     );
   }
 }

@@ -23,7 +23,9 @@ export const DICTIONARY_FILES = {
 
 /**
  * Builds a dictionary from its files and checks it fits the encoder (input widths, and the
- * interpretation's latent count); every mismatch is a LucidFormatError naming both sides.
+ * interpretation's latent count); every problem is a LucidFormatError that starts with the name of the
+ * file at fault ("lucid.safetensors: truncated (…)", "lucid.config.json: missing field 'k'").
+ * Nothing is kept on failure, so a caller's current dictionary stays as it was.
  */
 export function dictionaryFromFiles(
   source: string,
@@ -32,12 +34,12 @@ export function dictionaryFromFiles(
   interpretationJson: string | null,
   encoder: Pick<EncoderInfo, 'id' | 'dImage' | 'dText'>,
 ): LoadedDictionary {
-  const { model, norm } = loadLucid(weights, configJson);
+  const { model, norm } = loadLucid(weights, configJson, DICTIONARY_FILES);
   try {
     const { dImage, dText } = model.config;
     if (dImage !== encoder.dImage || dText !== encoder.dText) {
       throw new LucidFormatError(
-        `dictionary ${source} expects activations of width ${dImage} (image) and ${dText} (text), ` +
+        `${DICTIONARY_FILES.config}: this dictionary reads activations of width ${dImage} (image) and ${dText} (text), ` +
           `but ${encoder.id} gives ${encoder.dImage} and ${encoder.dText}`,
       );
     }
@@ -46,12 +48,13 @@ export function dictionaryFromFiles(
       try {
         interpretation = JSON.parse(interpretationJson) as Interpretation;
       } catch {
-        throw new LucidFormatError(`${DICTIONARY_FILES.interpretation} of ${source} is not valid JSON`);
+        throw new LucidFormatError(`${DICTIONARY_FILES.interpretation}: not valid JSON`);
       }
       const m = model.config.nShared + model.config.nImagePrivate + model.config.nTextPrivate;
-      if (!Array.isArray(interpretation.latents) || interpretation.latents.length !== m) {
+      const latents = (interpretation as Partial<Interpretation> | null)?.latents;
+      if (!Array.isArray(latents) || latents.length !== m) {
         throw new LucidFormatError(
-          `${DICTIONARY_FILES.interpretation} of ${source} describes ${interpretation.latents?.length} latents; the dictionary has ${m}`,
+          `${DICTIONARY_FILES.interpretation}: describes ${Array.isArray(latents) ? latents.length : 'no'} latents; the dictionary has ${m}`,
         );
       }
     }

@@ -119,6 +119,7 @@ const REAL_FIELDS = [
 export function validateConfig(config: Partial<LucidConfig>): asserts config is LucidConfig {
   for (const field of INTEGER_FIELDS) {
     const value = config[field];
+    if (value === undefined) throw new LucidInputError(`missing field '${field}'`);
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       throw new LucidInputError(`config.${field} must be an integer, got ${String(value)}`);
     }
@@ -128,6 +129,7 @@ export function validateConfig(config: Partial<LucidConfig>): asserts config is 
   }
   for (const field of REAL_FIELDS) {
     const value = config[field];
+    if (value === undefined) throw new LucidInputError(`missing field '${field}'`);
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new LucidInputError(`config.${field} must be a finite number ≥ 0, got ${String(value)}`);
     }

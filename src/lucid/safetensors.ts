@@ -45,30 +45,49 @@ export function encodeSafetensors(tensors: Map<string, NamedArray>, metadata: Re
   return out;
 }
 
-/** Parses a safetensors file; throws a LucidFormatError saying what is wrong with it. */
-export function decodeSafetensors(bytes: Uint8Array): {
+/** "1.6 MB", "300 kB", "12 bytes": a file size as a message gives it. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/**
+ * Parses a safetensors file; throws a LucidFormatError saying what is wrong with it, prefixed by `label`
+ * (the file's name where the caller knows it). The header is checked whole before any tensor is read:
+ * a file shorter than its header says is "truncated", offsets that do not match a shape or that overlap
+ * another tensor's are a corrupt header.
+ */
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  label = 'weights file',
+): {
   tensors: Map<string, NamedArray>;
   metadata: Record<string, string>;
 } {
-  if (bytes.length < 8) throw new LucidFormatError(`weights file is ${bytes.length} bytes, too short for safetensors`);
+  const fail = (problem: string) => new LucidFormatError(`${label}: ${problem}`);
+  if (bytes.length < 8) throw fail(`${bytes.length} bytes, too short for safetensors`);
   const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > bytes.length) {
-    throw new LucidFormatError(
-      `weights file declares a ${headerLength}-byte header but holds ${bytes.length} bytes: not safetensors, or truncated`,
+  if (headerLength > MAX_HEADER_BYTES || bytes[8] !== 0x7b /* { */) {
+    throw fail('not a safetensors file (it does not start with a header length and a JSON header)');
+  }
+  if (8 + headerLength > bytes.length) {
+    throw fail(
+      `truncated (its header alone needs ${formatBytes(8 + headerLength)}, the file has ${formatBytes(bytes.length)})`,
     );
   }
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
   } catch {
-    throw new LucidFormatError('weights file header is not valid JSON: not a safetensors file');
+    throw fail('not a safetensors file (its header is not valid JSON)');
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new LucidFormatError('weights file header is not a JSON object');
+    throw fail('not a safetensors file (its header is not a JSON object)');
   }
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
-  const tensors = new Map<string, NamedArray>();
+  const entries: [string, HeaderEntry][] = [];
   let metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(header)) {
     if (name === '__metadata__') {
@@ -76,25 +95,44 @@ export function decodeSafetensors(bytes: Uint8Array): {
       continue;
     }
     const entry = value as Partial<HeaderEntry>;
-    if (entry.dtype !== 'F32') {
-      throw new LucidFormatError(`tensor ${name} has dtype ${String(entry.dtype)}; only F32 is supported`);
-    }
-    const shape = entry.shape;
-    const offsets = entry.data_offsets;
+    if (entry.dtype !== 'F32') throw fail(`tensor ${name} is ${String(entry.dtype)}; only F32 (float32) is read`);
+    const { shape, data_offsets: offsets } = entry;
     if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s >= 0)) {
-      throw new LucidFormatError(`tensor ${name} has an invalid shape`);
+      throw fail(`tensor ${name} has an invalid shape`);
     }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !(offsets[0] <= offsets[1]) || offsets[1] > dataLength) {
-      throw new LucidFormatError(
-        `tensor ${name} lies outside the file's ${dataLength} data bytes: the weights file is truncated or corrupt`,
-      );
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every(Number.isInteger) ||
+      !(0 <= offsets[0] && offsets[0] <= offsets[1])
+    ) {
+      throw fail(`tensor ${name} has invalid data offsets: the header is corrupt`);
     }
     const count = shape.reduce((a, b) => a * b, 1);
     if (offsets[1] - offsets[0] !== count * 4) {
-      throw new LucidFormatError(
-        `tensor ${name} has ${offsets[1] - offsets[0]} bytes but shape [${shape}] needs ${count * 4}`,
+      throw fail(
+        `the header gives tensor ${name} ${offsets[1] - offsets[0]} bytes but shape [${shape}] needs ${count * 4}`,
       );
     }
+    entries.push([name, entry as HeaderEntry]);
+  }
+  const end = Math.max(0, ...entries.map(([, entry]) => entry.data_offsets[1]));
+  if (end > dataLength) {
+    throw fail(
+      `truncated (the header says ${formatBytes(dataStart + end)}, the file has ${formatBytes(bytes.length)})`,
+    );
+  }
+  // Sorted by start, a tensor overlaps an earlier one when it starts before the furthest end so far.
+  const byStart = [...entries].sort(([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0]);
+  let furthest: [string, number] = ['', 0];
+  for (const [name, { data_offsets: offsets }] of byStart) {
+    if (offsets[1] > offsets[0] && offsets[0] < furthest[1]) {
+      throw fail(`tensors ${furthest[0]} and ${name} overlap: the header is corrupt`);
+    }
+    if (offsets[1] > furthest[1]) furthest = [name, offsets[1]];
+  }
+  const tensors = new Map<string, NamedArray>();
+  for (const [name, { shape, data_offsets: offsets }] of entries) {
     // Copy: the slice may not be 4-byte aligned, and callers must not share the file's buffer.
     const copy = bytes.slice(dataStart + offsets[0], dataStart + offsets[1]);
     tensors.set(name, { shape, data: new Float32Array(copy.buffer) });

@@ -22,7 +22,7 @@ describe('validateConfig', () => {
   it('names a missing field', () => {
     const rest: Partial<typeof config> = { ...config };
     delete rest.k;
-    expect(() => validateConfig(rest)).toThrow(/config.k must be an integer, got undefined/);
+    expect(() => validateConfig(rest)).toThrow(/missing field 'k'/);
   });
   it('rejects a K larger than the latents a modality may use', () => {
     expect(() => makeConfig({ dImage: 8, dText: 6 }, { nShared: 4, nImagePrivate: 0, k: 5 })).toThrow(

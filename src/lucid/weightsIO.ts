@@ -81,30 +81,37 @@ export async function saveLucid(
   return { weights, config };
 }
 
-/** Parses and checks a config file's JSON text (or already-parsed value). */
-export function parseConfigFile(input: string | unknown): LucidConfigFile {
+/** Names the two files in messages: "weights file: …", or the file names where the caller knows them. */
+export interface FileLabels {
+  weights: string;
+  config: string;
+}
+
+const DEFAULT_LABELS: FileLabels = { weights: 'weights file', config: 'config file' };
+
+/** Parses and checks a config file's JSON text (or already-parsed value); errors start with `label`. */
+export function parseConfigFile(input: string | unknown, label = DEFAULT_LABELS.config): LucidConfigFile {
+  const fail = (problem: string) => new LucidFormatError(`${label}: ${problem}`);
   let value: unknown = input;
   if (typeof input === 'string') {
     try {
       value = JSON.parse(input);
     } catch {
-      throw new LucidFormatError('config file is not valid JSON');
+      throw fail('not valid JSON');
     }
   }
   const file = value as Partial<LucidConfigFile> | null;
   if (!file || typeof file !== 'object' || file.format !== WEIGHTS_FORMAT) {
-    throw new LucidFormatError(`config file is not a LUCID config (expected "format": "${WEIGHTS_FORMAT}")`);
+    throw fail(`not a LUCID config (expected "format": "${WEIGHTS_FORMAT}")`);
   }
   if (file.version !== WEIGHTS_VERSION) {
-    throw new LucidFormatError(
-      `config file has version ${String(file.version)}; this app reads version ${WEIGHTS_VERSION}`,
-    );
+    throw fail(`version ${String(file.version)}; this app reads version ${WEIGHTS_VERSION}`);
   }
-  if (!file.config || typeof file.config !== 'object') throw new LucidFormatError('config file has no "config" object');
+  if (!file.config || typeof file.config !== 'object') throw fail('no "config" object');
   try {
     validateConfig(file.config);
   } catch (error) {
-    if (error instanceof LucidInputError) throw new LucidFormatError(`config file: ${error.message}`);
+    if (error instanceof LucidInputError) throw fail(error.message);
     throw error;
   }
   return file as LucidConfigFile;
@@ -112,26 +119,28 @@ export function parseConfigFile(input: string | unknown): LucidConfigFile {
 
 /**
  * Builds a model from its two files, checking that every tensor is present, has the shape the
- * configuration implies and holds only finite numbers.
+ * configuration implies and holds only finite numbers. Every LucidFormatError starts with the label of
+ * the file at fault (`labels`, "weights file" / "config file" by default).
  */
 export function loadLucid(
   weights: Uint8Array,
   configFile: string | unknown,
+  labels: FileLabels = DEFAULT_LABELS,
 ): { model: LucidModel; norm: Record<Modality, NormStats>; file: LucidConfigFile } {
-  const file = parseConfigFile(configFile);
+  const file = parseConfigFile(configFile, labels.config);
   const { config } = file;
-  const { tensors } = decodeSafetensors(weights);
+  const { tensors } = decodeSafetensors(weights, labels.weights);
+  const fail = (problem: string) => new LucidFormatError(`${labels.weights}: ${problem}`);
   const get = (name: string, shape: number[]): Float32Array => {
     const tensor = tensors.get(name);
-    if (!tensor) throw new LucidFormatError(`weights file has no tensor ${name}: it does not belong to this config`);
+    if (!tensor) throw fail(`no tensor ${name}: it does not belong to this config`);
     if (tensor.shape.length !== shape.length || tensor.shape.some((s, i) => s !== shape[i])) {
-      throw new LucidFormatError(
+      throw fail(
         `tensor ${name} has shape [${tensor.shape}] but the config needs [${shape}]: weights and config do not match`,
       );
     }
     const bad = tensor.data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0)
-      throw new LucidFormatError(`tensor ${name} holds ${tensor.data[bad]} at index ${bad}: the weights are broken`);
+    if (bad >= 0) throw fail(`tensor ${name} holds ${tensor.data[bad]} at index ${bad}: the weights are broken`);
     return tensor.data;
   };
   const shapes = expectedShapes(config);
@@ -144,7 +153,7 @@ export function loadLucid(
     };
     arrays[modality] = { wEnc: read('wEnc'), bEnc: read('bEnc'), wDec: read('wDec'), bPre: read('bPre') };
     const scale = get(`norm.${modality}.scale`, [])[0];
-    if (!(scale > 0)) throw new LucidFormatError(`norm.${modality}.scale must be > 0, got ${scale}`);
+    if (!(scale > 0)) throw fail(`norm.${modality}.scale must be > 0, got ${scale}`);
     norm[modality] = { mean: get(`norm.${modality}.mean`, shapes.get(`norm.${modality}.mean`)!), scale };
   }
   return { model: lucidFromArrays(config, arrays), norm, file };

@@ -157,6 +157,8 @@ export interface TrainingApi {
   /** Makes the next checkpoint write fail with a QuotaExceededError. */
   testFailNextCheckpointWithQuota(): Promise<void>;
   testBackend(): Promise<string>;
+  /** Throws an error no handler catches, as a bug in the worker would (the page restarts it). */
+  testCrash(): Promise<void>;
   /** Trains the benchmark configuration on synthetic activations (bench/trainingThroughput.ts). */
   testBenchmark(backend: BackendName, steps: number, pairs: number): Promise<BenchmarkResult>;
 }

@@ -40,7 +40,7 @@ describe('folder plan', () => {
   it('recognises an image without an extension and ignores a misnamed text file', async () => {
     const plan = await planFolder([file('photo', PNG), file('fake.png', 'hello')], 'm');
     expect(plan.images.map((image) => image.path)).toEqual(['photo']);
-    expect(plan.skipped).toEqual(['fake.png: not an image (skipped)']);
+    expect(plan.skipped).toEqual(['fake.png: not an image: it starts like text']);
   });
 
   it('prefers a sidecar to captions.jsonl, and keeps sidecars in their own folder', async () => {

@@ -4,7 +4,8 @@
  * captions from a sidecar `name.txt` beside the image, or `captions.jsonl` / `captions.csv` anywhere
  * in the folder (a sidecar wins over a caption file, as it is the more specific of the two).
  */
-import { parseCaptionsCsv, parseCaptionsJsonl, sniffImageType, stem } from '../pipeline/folderContents';
+import { parseCaptionsCsv, parseCaptionsJsonl, stem } from '../pipeline/folderContents';
+import { HEADER_PROBE_BYTES, checkImageBytes } from '../pipeline/imageHeader';
 
 /** A file of the folder with its path relative to the chosen folder ("pets/dog.png"). */
 export interface FolderFile {
@@ -27,9 +28,6 @@ export interface FolderPlan {
   skipped: string[];
 }
 
-/** Bytes read to recognise an image (the longest signature, WebP's, needs 12). */
-const SIGNATURE_BYTES = 16;
-
 function withoutExtension(path: string): string {
   const slash = path.lastIndexOf('/');
   return path.slice(0, slash + 1) + stem(path);
@@ -49,8 +47,10 @@ export function activationKey(
 }
 
 /**
- * Reads signatures and caption files (only the first bytes of each image are read here; pixels are
- * decoded later, one image at a time, in the training worker).
+ * Reads headers and caption files (only the first 64 kB of each file are read here; pixels are
+ * decoded later, one image at a time, in the training worker). A file that is not an image, or one
+ * whose header already shows it cannot be used (empty, SVG, larger than the size limit), is listed
+ * in `skipped` with the reason.
  */
 export async function planFolder(files: readonly FolderFile[], encoderId: string): Promise<FolderPlan> {
   const skipped: string[] = [];
@@ -69,9 +69,11 @@ export async function planFolder(files: readonly FolderFile[], encoderId: string
   const images: PlannedImage[] = [];
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const entry of sorted) {
-    const head = new Uint8Array(await entry.file.slice(0, SIGNATURE_BYTES).arrayBuffer());
-    if (!sniffImageType(head)) {
-      if (!/\.(txt|jsonl|csv)$/i.test(entry.path)) skipped.push(`${entry.path}: not an image (skipped)`);
+    if (/\.(txt|jsonl|csv)$/i.test(entry.path)) continue;
+    // The header only (truncation and corrupt data are found when the image is decoded, by name too).
+    const check = checkImageBytes(new Uint8Array(await entry.file.slice(0, HEADER_PROBE_BYTES).arrayBuffer()), false);
+    if (!check.ok) {
+      skipped.push(`${entry.path}: ${check.problem}`);
       continue;
     }
     const sidecar = sidecars.get(withoutExtension(entry.path));

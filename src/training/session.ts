@@ -369,7 +369,9 @@ export function createTrainingSession(): TrainingApi {
     try {
       patches = (await clip.encodeImage(await decodeImage(image.file!, image.path))).patches;
     } catch (error) {
-      return { failed: `${image.path}: skipped: ${(error as Error).message}` };
+      // Decoding errors already start with the file's name; others get it here.
+      const message = (error as Error).message.replace(new RegExp(`^${escapeRegExp(image.path)}: `), '');
+      return { failed: `${image.path}: skipped: ${message}` };
     }
     if (!image.caption) return { patches };
     try {
@@ -921,6 +923,11 @@ export function createTrainingSession(): TrainingApi {
     async testFailNextCheckpointWithQuota() {
       testing.quotaOnNextCheckpoint = true;
     },
+    async testCrash() {
+      setTimeout(() => {
+        throw new Error('simulated crash of the training worker');
+      });
+    },
     async testBackend() {
       return activeBackend();
     },
@@ -946,6 +953,10 @@ function concat(parts: Float32Array[]): Float32Array {
 }
 
 /** A 32-bit seed from a string (FNV-1a). */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);

@@ -18,6 +18,8 @@ export interface TrainingTestApi {
   loseDevice(): Promise<void>;
   /** Writes a NaN into the training weights (trips the NaN guard). */
   poisonWeights(): Promise<void>;
+  /** Makes an error escape the training worker (a crash: the page restarts the worker). */
+  crash(): Promise<void>;
   /** The next checkpoint write fails with QuotaExceededError. */
   failNextCheckpointWithQuota(): Promise<void>;
   /** Training throughput of the benchmark configuration, in a fresh worker on `backend`. */
@@ -33,6 +35,7 @@ export function trainingTestApi(): TrainingTestApi {
     backend: () => api().testBackend(),
     loseDevice: () => api().testLoseDevice(),
     poisonWeights: () => api().testPoisonWeights(),
+    crash: () => api().testCrash(),
     failNextCheckpointWithQuota: () => api().testFailNextCheckpointWithQuota(),
     async benchmark(backend, steps, pairs) {
       const worker = newTrainingWorker();

@@ -34,9 +34,8 @@ export function ImageCard({ image, compact = false }: { image: ImageEntry; compa
       </figcaption>
       {image.status === 'analysing' && <p className="muted">Analysing…</p>}
       {image.status === 'failed' && (
-        <p className="error">
-          Could not analyse {image.name}: {image.error}
-        </p>
+        // The message names the file and the problem ("photo.png: not an image: it starts like text").
+        <p className="error image-error">Not analysed: {image.error}</p>
       )}
       {image.analysis !== null && <AnalysedImage image={image} analysis={image.analysis} compact={compact} />}
     </figure>

@@ -14,6 +14,7 @@ const CAPTION_MODE_TEXT = {
 export function FolderPicker({ disabled }: { disabled: boolean }) {
   const folder = useTrainStore((s) => s.folder);
   const summary = useTrainStore((s) => s.folderSummary);
+  const problem = useTrainStore((s) => s.folderProblem);
   return (
     <section className="train-folder" aria-labelledby="train-folder-heading">
       <h3 id="train-folder-heading">1. Your images</h3>
@@ -43,6 +44,11 @@ export function FolderPicker({ disabled }: { disabled: boolean }) {
       {folder && (
         <p>
           Folder <strong>{folder.name || '(unnamed)'}</strong>: {folder.files.length} files.
+        </p>
+      )}
+      {problem && (
+        <p role="alert" className="train-error">
+          {problem}
         </p>
       )}
       {summary && (

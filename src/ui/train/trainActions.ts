@@ -1,11 +1,12 @@
 /** What the Train tab's controls do: talk to the training worker and record its events in the store. */
 import { proxy } from 'comlink';
 import type { TrainSettings, TrainingEvent } from '../../training/api';
-import { trainingWorker } from '../../training/client';
+import { onTrainingWorkerCrash, trainingWorker } from '../../training/client';
+import { captionMode, planFolder } from '../../training/folderPlan';
 import { filesFromInput, folderName, pickDirectory } from '../../training/folderSource';
 import { backendFromUrl } from '../../app/startCompute';
 import { explorer } from '../../worker/client';
-import { type Notice, useTrainStore } from './trainStore';
+import { type Notice, type TrainState, useTrainStore } from './trainStore';
 
 /** Notices kept on screen. */
 const MAX_NOTICES = 8;
@@ -58,6 +59,27 @@ function onEvent(event: TrainingEvent): void {
   }
 }
 
+/**
+ * A crashed training worker loses the run in memory, not what it saved: the fresh worker is
+ * subscribed to, and the last checkpoint is offered for resuming, as after a reload.
+ */
+onTrainingWorkerCrash((message) => {
+  const wasRunning = get().phase !== 'idle' && get().finished === null;
+  set({
+    phase: 'failed',
+    finished: wasRunning ? { step: get().progress?.step ?? 0, reason: 'failed' } : get().finished,
+  });
+  connected = undefined;
+  void connect().then(() => {
+    const step = get().resumable?.step;
+    addNotice(
+      'error',
+      `The training worker crashed (${message}).` +
+        (step === undefined ? ' No checkpoint was saved.' : ` Resume from its checkpoint at step ${step} below.`),
+    );
+  });
+});
+
 /** Subscribes to the worker (once per page) and looks for a run to resume. */
 export function connect(): Promise<void> {
   connected ??= (async () => {
@@ -73,16 +95,54 @@ export async function refreshResumable(): Promise<void> {
 }
 
 export function chooseFolderFiles(files: FileList | null): void {
-  if (!files || files.length === 0) return;
-  set({ folder: { name: folderName(files), files: filesFromInput(files) }, folderSummary: null });
+  if (!files) return;
+  if (files.length === 0) {
+    set({
+      folder: null,
+      folderSummary: null,
+      folderProblem: 'The chosen folder is empty: there is nothing to train on.',
+    });
+    return;
+  }
+  void chooseFolder({ name: folderName(files), files: filesFromInput(files) });
 }
 
 export async function chooseDirectory(): Promise<void> {
   try {
-    set({ folder: await pickDirectory(), folderSummary: null });
+    await chooseFolder(await pickDirectory());
   } catch (error) {
     if ((error as Error).name !== 'AbortError') addNotice('error', `The folder could not be read: ${errorText(error)}`);
   }
+}
+
+/**
+ * Keeps the chosen folder and plans it at once (headers and captions only, on the page), so what will be
+ * used and what is skipped, with the reason, shows before Start; the worker plans it again when it starts.
+ */
+async function chooseFolder(folder: NonNullable<TrainState['folder']>): Promise<void> {
+  const name = folder.name || '(unnamed)';
+  if (folder.files.length === 0) {
+    set({
+      folder: null,
+      folderSummary: null,
+      folderProblem: `The folder ${name} is empty: there is nothing to train on.`,
+    });
+    return;
+  }
+  set({ folder, folderSummary: null, folderProblem: null });
+  const plan = await planFolder(folder.files, 'preview');
+  if (get().folder !== folder) return; // another folder was chosen meanwhile
+  const captioned = plan.images.filter((image) => image.caption).length;
+  set({
+    folderSummary: {
+      images: plan.images.length,
+      captioned,
+      skipped: plan.skipped,
+      captionMode: captionMode(captioned, plan.images.length),
+    },
+    folderProblem:
+      plan.images.length === 0 ? `The folder ${name} has no images we can read (see the files not used).` : null,
+  });
 }
 
 export function updateSettings(patch: Partial<TrainSettings>): void {

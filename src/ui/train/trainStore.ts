@@ -27,6 +27,8 @@ export interface TrainState {
   metrics: MetricsPoint[];
   folder: { name: string; files: FolderFile[] } | null;
   folderSummary: { images: number; captioned: number; skipped: string[]; captionMode: CaptionMode } | null;
+  /** Why the chosen folder cannot be trained on (empty, no images), in words. */
+  folderProblem: string | null;
   start: StartingPoint | null;
   settings: TrainSettings;
   notices: Notice[];
@@ -47,6 +49,7 @@ export const initialTrainState: TrainState = {
   metrics: [],
   folder: null,
   folderSummary: null,
+  folderProblem: null,
   start: null,
   settings: DEFAULT_SETTINGS,
   notices: [],
