@@ -115,8 +115,13 @@ function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** A chunk's four-letter type; a corrupt one (not four ASCII letters) is shown as hex bytes. */
 function chunkName(bytes: Uint8Array, at: number): string {
-  return String.fromCharCode(...bytes.subarray(at, at + 4));
+  const code = bytes.subarray(at, at + 4);
+  const letters = code.length === 4 && code.every((c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122));
+  return letters
+    ? String.fromCharCode(...code)
+    : `corrupt (bytes ${Array.from(code, (c) => c.toString(16).padStart(2, '0')).join(' ')})`;
 }
 
 /**

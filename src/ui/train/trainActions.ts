@@ -12,6 +12,8 @@ import { type Notice, type TrainState, useTrainStore } from './trainStore';
 const MAX_NOTICES = 8;
 let nextNoticeId = 1;
 let connected: Promise<void> | undefined;
+/** Bumped when the training worker crashes: events still in flight from the dead one are dropped. */
+let workerGeneration = 0;
 
 const set = useTrainStore.setState;
 const get = useTrainStore.getState;
@@ -64,10 +66,13 @@ function onEvent(event: TrainingEvent): void {
  * subscribed to, and the last checkpoint is offered for resuming, as after a reload.
  */
 onTrainingWorkerCrash((message) => {
-  const wasRunning = get().phase !== 'idle' && get().finished === null;
+  workerGeneration++;
+  const { phase, finished, progress } = get();
+  const wasRunning = phase !== 'idle' && finished === null;
   set({
     phase: 'failed',
-    finished: wasRunning ? { step: get().progress?.step ?? 0, reason: 'failed' } : get().finished,
+    progress: progress && { ...progress, phase: 'failed' },
+    finished: wasRunning ? { step: progress?.step ?? 0, reason: 'failed' } : finished,
   });
   connected = undefined;
   void connect().then(() => {
@@ -84,7 +89,8 @@ onTrainingWorkerCrash((message) => {
 export function connect(): Promise<void> {
   connected ??= (async () => {
     const worker = trainingWorker();
-    await worker.subscribe(proxy(onEvent));
+    const generation = workerGeneration;
+    await worker.subscribe(proxy((event: TrainingEvent) => generation === workerGeneration && onEvent(event)));
     await refreshResumable();
   })().catch((error) => addNotice('error', `The training worker did not start: ${errorText(error)}`));
   return connected;
