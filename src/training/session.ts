@@ -11,37 +11,43 @@ import { type BackendName, activeBackend, initBackend, switchBackend } from '../
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
-import { DICTIONARY_FILES, dictionaryFromFiles } from '../explain/dictionary';
-import type { Interpretation } from '../explain/types';
-import { type Modality, latentCount } from '../lucid/config';
-import { measureDictionary } from '../lucid/metrics';
-import { type LucidModel, createLucid, disposeLucid, trainableVariables } from '../lucid/model';
-import { type NormStats, computeNormStats } from '../lucid/normalization';
-import { makeRng } from '../lucid/random';
-import { type Trainer, createTrainer } from '../lucid/trainer';
-import { saveLucid } from '../lucid/weightsIO';
+import { latentCount } from '../lucid/config';
+import { createLucid, disposeLucid } from '../lucid/model';
+import { computeNormStats } from '../lucid/normalization';
+import { createTrainer } from '../lucid/trainer';
 import type {
   DictionaryComparison,
   DictionaryFiles,
   MetricsPoint,
   ProgressEvent,
   StartingPoint,
-  TrainSettings,
   TrainingApi,
   TrainingEvent,
   TrainingPhase,
 } from './api';
-import { type PlannedBatch, type TrainExample, assembleBatch, hasCaption, planBatches } from './batching';
+import { type PlannedBatch, assembleBatch, hasCaption, planBatches } from './batching';
 import * as store from './checkpointStore';
-import { carryInterpretation, directionChange, largerChange, mostChanged } from './comparison';
+import { DeviceLostError, createDeviceWatch } from './deviceWatch';
+import { type Dictionary, fetchDictionaryFiles, fromFiles as loadFiles, toFiles } from './dictionaryFiles';
+import { compareOutcome, outcomeInterpretation } from './outcome';
 import { captionMode, planFolder } from './folderPlan';
 import { appendCapped, historyUpTo } from './history';
-import { firedLatents, patchCodes } from './measure';
+import { patchCodes } from './measure';
 import { type GuardState, initialGuardState, observeLosses } from './nanGuard';
 import { scratchConfig } from './scratchConfig';
 import { benchmarkTraining } from './benchmark';
 import { QUOTA_MESSAGE, isQuotaExceeded } from './storageErrors';
-import { createRateTracker, estimateSecondsLeft } from './timeLeft';
+import {
+  type ActiveRun,
+  type Outcome,
+  type RunImage,
+  hashString,
+  newRun,
+  releaseTraining,
+  restoreSnapshot,
+  takeSnapshot,
+} from './runState';
+import { estimateSecondsLeft } from './timeLeft';
 
 /** The pretrained dictionary of the embedded model (may be missing while it is being trained). */
 const PRETRAINED_URL = `${import.meta.env.BASE_URL}dictionaries/${EMBEDDED_MODEL_ID}/`;
@@ -49,70 +55,6 @@ const PRETRAINED_URL = `${import.meta.env.BASE_URL}dictionaries/${EMBEDDED_MODEL
 export const MAX_IMAGES = 2000;
 /** Progress events at most this often while steps run. */
 const PROGRESS_EVERY_MS = 150;
-/** Latents listed in the before/after comparison. */
-const CHANGED_LATENTS_SHOWN = 12;
-/** How long a failed WebGPU call waits for the device's `lost` promise before counting as a bug. */
-const DEVICE_LOSS_SETTLE_MS = 3000;
-
-/** A dictionary with its normalisation. */
-interface Dictionary {
-  model: LucidModel;
-  norm: Record<Modality, NormStats>;
-}
-
-interface RunImage {
-  path: string;
-  caption: string | null;
-  cacheKey: string;
-  /** Absent when the run was resumed without its folder (then the cache must have it). */
-  file?: Blob;
-}
-
-interface ActiveRun {
-  runId: string;
-  settings: TrainSettings;
-  images: RunImage[];
-  /** Index of the next image to encode. */
-  nextImage: number;
-  examples: TrainExample[];
-  queue: PlannedBatch[];
-  rng: () => number;
-  grid: [number, number];
-  start: StartingPoint;
-  dictionary: Dictionary | null;
-  baseline: store.StoredDictionary | null;
-  interpretation: string | null;
-  trainer: Trainer | null;
-  /** Copies of the trainable variables at the guard's last good step. */
-  snapshot: tf.Tensor[] | null;
-  guard: GuardState;
-  step: number;
-  history: MetricsPoint[];
-  phase: TrainingPhase;
-  paused: boolean;
-  stopRequested: boolean;
-  wake: (() => void) | null;
-  lastCheckpointStep: number;
-  lastReadStep: number;
-  imageRate: ReturnType<typeof createRateTracker>;
-  stepRate: ReturnType<typeof createRateTracker>;
-  /** Timing window of the step rate: start (ms), steps, and encoding seconds inside it. */
-  window: { start: number | null; steps: number; encodeSeconds: number };
-  quotaWarned: boolean;
-  cacheWarned: boolean;
-}
-
-/** What stays after a run ends: the trained (or imported) dictionary and what it was trained on. */
-interface Outcome {
-  dictionary: Dictionary;
-  start: StartingPoint;
-  baseline: store.StoredDictionary | null;
-  interpretation: string | null;
-  examples: TrainExample[];
-  grid: [number, number];
-  /** The ended run's read-backs. */
-  history: MetricsPoint[];
-}
 
 /** Yields to the worker's event loop so pause, stop and export messages are handled between steps. */
 const channel = new MessageChannel();
@@ -123,12 +65,6 @@ function nextTask(): Promise<void> {
   });
 }
 
-class DeviceLostError extends Error {
-  constructor() {
-    super('the WebGPU device was lost');
-  }
-}
-
 export function createTrainingSession(): TrainingApi {
   let listener: ((event: TrainingEvent) => void) | null = null;
   let encoder: Promise<ClipEncoder> | undefined;
@@ -137,8 +73,7 @@ export function createTrainingSession(): TrainingApi {
   let outcome: Outcome | null = null;
   /** Set by Import: the next run starts from this dictionary. */
   let imported: { files: store.StoredDictionary; name: string } | null = null;
-  let deviceLost: Promise<never> | null = null;
-  let deviceGone = false;
+  const device = createDeviceWatch();
   let lastProgressAt = 0;
   const testing = { quotaOnNextCheckpoint: false };
 
@@ -153,36 +88,16 @@ export function createTrainingSession(): TrainingApi {
   /** The tfjs backend, chosen once (WebGPU → WASM → cpu); a lost GPU device is watched from then on. */
   function ensureBackend(preferred: BackendName = 'webgpu'): Promise<BackendName> {
     backend ??= initBackend(preferred).then((choice) => {
-      watchDevice();
+      device.watch();
       if (choice.backend !== preferred) notice('info', `Training on ${choice.backend}: ${choice.reason}`);
       return choice.backend;
     });
     return backend;
   }
 
-  function watchDevice(): void {
-    deviceLost = null;
-    deviceGone = false;
-    if (activeBackend() !== 'webgpu') return;
-    const device = (tf.backend() as WebGPUBackend).device;
-    deviceLost = device.lost.then(() => {
-      deviceGone = true;
-      throw new DeviceLostError();
-    });
-    // Observed here so an unawaited rejection is never reported as unhandled.
-    deviceLost.catch(() => undefined);
-  }
-
-  /** Waits (at most a few seconds) for a WebGPU device that may be going away to report it. */
-  async function settleDeviceLoss(): Promise<void> {
-    if (!deviceLost || deviceGone) return;
-    const timer = new Promise<void>((resolve) => setTimeout(resolve, DEVICE_LOSS_SETTLE_MS));
-    await Promise.race([deviceLost.catch(() => undefined), timer]);
-  }
-
-  /** Awaits a read-back, failing fast when the GPU device goes away meanwhile. */
-  function guarded<T>(promise: Promise<T>): Promise<T> {
-    return deviceLost ? Promise.race([promise, deviceLost]) : promise;
+  /** Loads files as a dictionary for the loaded encoder (LucidFormatError naming any mismatch). */
+  async function fromFiles(files: store.StoredDictionary, source: string): Promise<Dictionary> {
+    return loadFiles(files, source, (await ensureEncoder()).info);
   }
 
   function ensureEncoder(): Promise<ClipEncoder> {
@@ -222,77 +137,6 @@ export function createTrainingSession(): TrainingApi {
     progress(r, true);
   }
 
-  async function fetchOptional(url: string): Promise<Response | null> {
-    try {
-      const response = await fetch(url);
-      if (!response.ok || response.headers.get('content-type')?.includes('text/html')) return null;
-      return response;
-    } catch {
-      return null;
-    }
-  }
-
-  /** The pretrained dictionary's files, or null when it does not exist (yet). */
-  async function fetchPretrained(): Promise<(store.StoredDictionary & { interpretation: string | null }) | null> {
-    const [weights, config, interpretation] = await Promise.all(
-      Object.values(DICTIONARY_FILES).map((file) => fetchOptional(PRETRAINED_URL + file)),
-    );
-    if (!weights || !config) return null;
-    return {
-      weights: new Uint8Array(await weights.arrayBuffer()),
-      config: await config.text(),
-      interpretation: interpretation ? await interpretation.text() : null,
-    };
-  }
-
-  async function toFiles(
-    dictionary: Dictionary,
-    about: Record<string, string | number>,
-  ): Promise<store.StoredDictionary> {
-    const saved = await saveLucid(dictionary.model, dictionary.norm, about);
-    return { weights: saved.weights, config: JSON.stringify(saved.config, null, 2) + '\n' };
-  }
-
-  /** Loads files as a dictionary for the loaded encoder (LucidFormatError naming any mismatch). */
-  async function fromFiles(files: store.StoredDictionary, source: string): Promise<Dictionary> {
-    const info = (await ensureEncoder()).info;
-    const { model, norm } = dictionaryFromFiles(source, files.weights, files.config, null, info);
-    return { model, norm };
-  }
-
-  function newRun(runId: string, settings: TrainSettings, images: RunImage[], grid: [number, number]): ActiveRun {
-    return {
-      runId,
-      settings,
-      images,
-      nextImage: 0,
-      examples: [],
-      queue: [],
-      rng: makeRng(hashString(runId)),
-      grid,
-      start: { kind: 'scratch', source: 'new dictionary', latents: 0 },
-      dictionary: null,
-      baseline: null,
-      interpretation: null,
-      trainer: null,
-      snapshot: null,
-      guard: initialGuardState(0),
-      step: 0,
-      history: [],
-      phase: 'preparing',
-      paused: false,
-      stopRequested: false,
-      wake: null,
-      lastCheckpointStep: 0,
-      lastReadStep: 0,
-      imageRate: createRateTracker(),
-      stepRate: createRateTracker(),
-      window: { start: null, steps: 0, encodeSeconds: 0 },
-      quotaWarned: false,
-      cacheWarned: false,
-    };
-  }
-
   /** Makes `dictionary` the run's model at `step`, with a fresh optimiser and a good-weights copy. */
   function adopt(r: ActiveRun, dictionary: Dictionary, step: number, guard?: GuardState): void {
     r.dictionary = dictionary;
@@ -317,22 +161,6 @@ export function createTrainingSession(): TrainingApi {
       r.trainer = createTrainer(r.dictionary!.model);
       notice('info', `Adam's state in the checkpoint was not usable (${(error as Error).message}); it starts afresh.`);
     }
-  }
-
-  function takeSnapshot(r: ActiveRun): void {
-    if (r.snapshot) tf.dispose(r.snapshot);
-    r.snapshot = trainableVariables(r.dictionary!.model).map((variable) => tf.clone(variable));
-  }
-
-  function restoreSnapshot(r: ActiveRun): void {
-    trainableVariables(r.dictionary!.model).forEach((variable, i) => variable.assign(r.snapshot![i]));
-  }
-
-  function releaseTraining(r: ActiveRun): void {
-    r.trainer?.dispose();
-    r.trainer = null;
-    if (r.snapshot) tf.dispose(r.snapshot);
-    r.snapshot = null;
   }
 
   /** Decodes and encodes one image (or takes it from the cache); pixels are dropped right after. */
@@ -458,8 +286,8 @@ export function createTrainingSession(): TrainingApi {
   /** Reads the latest losses back, lets the guard judge them, and checkpoints when due. */
   async function readBack(r: ActiveRun): Promise<void> {
     const trainer = r.trainer!;
-    const losses = await guarded(trainer.readLosses());
-    const deadFraction = await guarded(trainer.readDeadFraction());
+    const losses = await device.guarded(trainer.readLosses());
+    const deadFraction = await device.guarded(trainer.readDeadFraction());
     const now = performance.now();
     if (r.window.start !== null && r.window.steps > 0) {
       r.stepRate.observe(r.window.steps, Math.max(0, (now - r.window.start) / 1000 - r.window.encodeSeconds));
@@ -502,8 +330,8 @@ export function createTrainingSession(): TrainingApi {
     r.lastCheckpointStep = r.step;
     try {
       // Reads the weights back from the GPU: guarded, or a device lost meanwhile would hang it forever.
-      const dictionary = await guarded(toFiles(r.dictionary!, aboutRun(r)));
-      const trainer = await guarded(r.trainer!.readState());
+      const dictionary = await device.guarded(toFiles(r.dictionary!, aboutRun(r)));
+      const trainer = await device.guarded(r.trainer!.readState());
       if (testing.quotaOnNextCheckpoint) {
         testing.quotaOnNextCheckpoint = false;
         throw new DOMException('simulated: the quota has been exceeded', 'QuotaExceededError');
@@ -551,7 +379,7 @@ export function createTrainingSession(): TrainingApi {
     r.dictionary = null;
     await switchBackend('wasm');
     backend = Promise.resolve('wasm');
-    watchDevice();
+    device.watch();
     const saved = await store.loadCheckpoint(r.runId).catch(() => undefined);
     if (saved) {
       await adoptCheckpoint(r, saved);
@@ -581,8 +409,8 @@ export function createTrainingSession(): TrainingApi {
           await trainOneStep(r);
         } catch (error) {
           // A lost device can make WebGPU calls fail before `lost` resolves: give it time to settle.
-          if (!(error instanceof DeviceLostError)) await settleDeviceLoss();
-          if (!(error instanceof DeviceLostError) && !deviceGone) throw error;
+          if (!(error instanceof DeviceLostError)) await device.settle();
+          if (!(error instanceof DeviceLostError) && !device.gone) throw error;
           await recoverOnWasm(r);
         }
         progress(r);
@@ -610,7 +438,7 @@ export function createTrainingSession(): TrainingApi {
   }
 
   async function trainOneStep(r: ActiveRun): Promise<void> {
-    if (deviceGone) throw new DeviceLostError();
+    if (device.gone) throw new DeviceLostError();
     const planned = await nextBatch(r);
     if (!planned) {
       if (!r.stopRequested) r.stopRequested = true;
@@ -651,7 +479,7 @@ export function createTrainingSession(): TrainingApi {
       r.baseline = imported.files;
       return;
     }
-    const pretrained = await fetchPretrained();
+    const pretrained = await fetchDictionaryFiles(PRETRAINED_URL);
     if (!pretrained) {
       notice('info', `No pretrained dictionary at ${PRETRAINED_URL}: training a new one sized to the encoder.`);
       return;
@@ -666,32 +494,6 @@ export function createTrainingSession(): TrainingApi {
     const dictionary = run?.dictionary ?? outcome?.dictionary;
     if (!dictionary) throw new Error('there is no dictionary yet: train or import one first');
     return dictionary;
-  }
-
-  /** Old-vs-new decoder direction change per latent (larger of the two modalities) [m]. */
-  async function latentChange(before: Dictionary, after: Dictionary): Promise<Float32Array> {
-    const read = async (d: Dictionary, modality: Modality) => (await d.model[modality].wDec.data()) as Float32Array;
-    const image = directionChange(await read(before, 'image'), await read(after, 'image'), after.model.config.dImage);
-    const text = directionChange(await read(before, 'text'), await read(after, 'text'), after.model.config.dText);
-    return largerChange(image, text);
-  }
-
-  async function withBaseline<T>(o: Outcome, use: (baseline: Dictionary) => Promise<T>): Promise<T | null> {
-    if (!o.baseline) return null;
-    const baseline = await fromFiles(o.baseline, 'baseline');
-    try {
-      if (latentCount(baseline.model.config) !== latentCount(o.dictionary.model.config)) return null;
-      return await use(baseline);
-    } finally {
-      disposeLucid(baseline.model);
-    }
-  }
-
-  function evaluationBatches(o: Outcome, dictionary: Dictionary) {
-    const indices = o.examples.map((_, i) => i);
-    const size = 16;
-    const batches = planBatches(indices, (i) => hasCaption(o.examples[i]), size, makeRng(7));
-    return batches.map((planned) => assembleBatch(o.examples, planned, o.grid, dictionary.norm));
   }
 
   const api: TrainingApi = {
@@ -836,17 +638,9 @@ export function createTrainingSession(): TrainingApi {
 
     async exportFiles(): Promise<DictionaryFiles> {
       const dictionary = currentDictionary();
-      const source = run ?? outcome;
       const files = await toFiles(dictionary, run ? aboutRun(run) : { encoder: EMBEDDED_MODEL_ID });
-      let interpretation: string | null = null;
-      if (source?.interpretation && source.baseline && outcome && !run) {
-        const change = await withBaseline(outcome, (baseline) => latentChange(baseline, dictionary));
-        if (change) {
-          interpretation = JSON.stringify(
-            carryInterpretation(JSON.parse(source.interpretation) as Interpretation, change),
-          );
-        }
-      }
+      // Labels belong to the dictionary they were made for: only an ended run's carry over.
+      const interpretation = outcome && !run ? await outcomeInterpretation(outcome, fromFiles) : null;
       return { ...files, interpretation };
     },
 
@@ -872,29 +666,8 @@ export function createTrainingSession(): TrainingApi {
     },
 
     async compare(): Promise<DictionaryComparison> {
-      const o = outcome;
-      if (!o || run) throw new Error('the comparison is available once a run has ended');
-      if (o.examples.length === 0) throw new Error('no images were encoded in this session');
-      const result = await withBaseline(o, async (baseline) => {
-        const before = await measureDictionary(baseline.model, evaluationBatches(o, baseline));
-        const after = await measureDictionary(o.dictionary.model, evaluationBatches(o, o.dictionary));
-        const firedBefore = await firedLatents(baseline.model, evaluationBatches(o, baseline));
-        const firedAfter = await firedLatents(o.dictionary.model, evaluationBatches(o, o.dictionary));
-        const change = await latentChange(baseline, o.dictionary);
-        const labels = o.interpretation
-          ? (JSON.parse(o.interpretation) as Interpretation).latents.map((latent) => latent.label)
-          : [];
-        return {
-          before: { fvuImage: before.fvuImage, fvuText: before.fvuText },
-          after: { fvuImage: after.fvuImage, fvuText: after.fvuText },
-          images: o.examples.length,
-          changed: mostChanged(change, CHANGED_LATENTS_SHOWN, labels),
-          newlyActive: firedAfter.reduce((n, fired, i) => n + (fired && !firedBefore[i] ? 1 : 0), 0),
-          labelled: labels.length > 0,
-        };
-      });
-      if (!result) throw new Error('this dictionary has no starting point to compare with (it was imported)');
-      return result;
+      if (!outcome || run) throw new Error('the comparison is available once a run has ended');
+      return compareOutcome(outcome, fromFiles);
     },
 
     async history() {
@@ -935,7 +708,7 @@ export function createTrainingSession(): TrainingApi {
       requireIdle('A benchmark');
       await ensureBackend(name);
       await switchBackend(name);
-      watchDevice();
+      device.watch();
       return benchmarkTraining(name, steps, pairs);
     },
   };
@@ -952,13 +725,6 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-/** A 32-bit seed from a string (FNV-1a). */
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
 }
