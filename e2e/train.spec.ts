@@ -125,6 +125,9 @@ test('Pause and Resume; export → import gives identical encodings; a bad impor
   await expect(page.getByText(/Before and after, on your 9 images/)).toBeVisible();
   const fvu = await imageFvu(page);
   expect(fvu.after).toBeLessThan(fvu.before);
+  // The worker relabels the trained dictionary on the run's images; the export then carries the labels.
+  await expect(page.getByText(/Relabelled the concepts on 9 of your images/)).toBeVisible({ timeout: RUN_TIMEOUT_MS });
+  await expect(page.getByText(/latents are named differently from the starting dictionary/)).toBeVisible();
 
   await page.getByRole('button', { name: 'Use in explorer' }).click();
   await expect(page.getByText(/The explorer now uses the fine-tuned dictionary/)).toBeVisible();
@@ -136,18 +139,31 @@ test('Pause and Resume; export → import gives identical encodings; a bad impor
       const link = [...document.querySelectorAll('a')].find((a) => a.textContent === name)!;
       return Array.from(new Uint8Array(await (await fetch(link.href)).arrayBuffer()));
     };
-    return { weights: await bytes('lucid.safetensors'), config: await bytes('lucid.config.json') };
+    return {
+      weights: await bytes('lucid.safetensors'),
+      config: await bytes('lucid.config.json'),
+      interpretation: await bytes('interpretation.json'),
+    };
   });
+  const labels = JSON.parse(Buffer.from(files.interpretation).toString('utf8')) as {
+    latents: { label: string | null }[];
+    reference: { atlas: string };
+  };
+  expect(labels.reference.atlas).toBe('');
+  expect(labels.latents.filter((latent) => latent.label).length).toBeGreaterThan(0);
   // The exported files load in the command line too (same core, same format).
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lucid-exported-'));
   await writeFile(path.join(dir, 'lucid.safetensors'), Buffer.from(files.weights));
   await writeFile(path.join(dir, 'lucid.config.json'), Buffer.from(files.config));
+  await writeFile(path.join(dir, 'interpretation.json'), Buffer.from(files.interpretation));
   const cli = JSON.parse(
     execFileSync(process.execPath, ['bin/lucid.mjs', 'neurons', 'a dog', '--dict', dir, '--json'], {
       encoding: 'utf8',
     }),
-  ) as { neurons: unknown[] };
+  ) as { neurons: { label: string | null }[] };
   expect(cli.neurons.length).toBeGreaterThan(0);
+  // With the exported interpretation.json beside them, `lucid` names the neurons too.
+  expect(cli.neurons.some((neuron) => neuron.label)).toBe(true);
   await rm(dir, { recursive: true, force: true });
 
   const before = await hook(page, 'sampleCodes');

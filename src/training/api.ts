@@ -87,6 +87,21 @@ export interface ResumableRun {
   activationsCached: boolean;
 }
 
+/** What relabelling an ended run's dictionary changed (see src/training/relabelOutcome.ts). */
+export interface RelabelSummary {
+  /** Reference images the labels were measured on (the run's, at most 300). */
+  images: number;
+  /** Latents whose label differs from the starting dictionary's (both labelled the same way). */
+  changedCount: number;
+  /** The first of those, most-moved latents first. */
+  changed: { id: number; before: string | null; after: string | null }[];
+  /** Labels no latent of the starting dictionary had (at most 20). */
+  newLabels: string[];
+  /** False when there was no starting dictionary of the same size: every label is then "new". */
+  compared: boolean;
+  seconds: number;
+}
+
 export interface DictionaryComparison {
   /** Measured on the run's (encoded) images, pooled over batches. */
   before: { fvuImage: number; fvuText: number };
@@ -145,6 +160,11 @@ export interface TrainingApi {
   importFiles(weights: Uint8Array, config: string, name: string): Promise<StartingPoint>;
   /** FVU before and after on the run's images, and the latents that changed most. */
   compare(): Promise<DictionaryComparison>;
+  /**
+   * Names the trained dictionary's latents anew on the run's images (in this worker; the vocabulary's
+   * activations are cached in IndexedDB); the export then carries these labels. Once a run has ended.
+   */
+  relabel(): Promise<RelabelSummary>;
   /** The run's read-backs so far (for charts after a page reload). */
   history(): Promise<MetricsPoint[]>;
   // Test hooks (e2e and the benchmark only; see testHooks.ts).

@@ -7,9 +7,10 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { TrainSettings, MetricsPoint, StartingPoint } from './api';
 import type { TrainerState } from '../lucid/trainer';
 import type { GuardState } from './nanGuard';
+import type { TermActivations } from './relabel';
 
 const DB_NAME = 'lucid-training';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 /** A dictionary as its two files. */
 export interface StoredDictionary {
@@ -52,16 +53,21 @@ interface TrainingDb extends DBSchema {
   runs: { key: string; value: RunRecord };
   checkpoints: { key: string; value: CheckpointRecord };
   activations: { key: string; value: ActivationRecord };
+  /** The vocabulary's text activations per encoder (`termActivationsKey`), for relabelling. */
+  terms: { key: string; value: TermActivations };
 }
 
 let database: Promise<IDBPDatabase<TrainingDb>> | undefined;
 
 function db(): Promise<IDBPDatabase<TrainingDb>> {
   database ??= openDB<TrainingDb>(DB_NAME, DB_VERSION, {
-    upgrade(upgradeDb) {
-      upgradeDb.createObjectStore('runs', { keyPath: 'runId' });
-      upgradeDb.createObjectStore('checkpoints', { keyPath: 'runId' });
-      upgradeDb.createObjectStore('activations');
+    upgrade(upgradeDb, oldVersion) {
+      if (oldVersion < 1) {
+        upgradeDb.createObjectStore('runs', { keyPath: 'runId' });
+        upgradeDb.createObjectStore('checkpoints', { keyPath: 'runId' });
+        upgradeDb.createObjectStore('activations');
+      }
+      if (oldVersion < 2) upgradeDb.createObjectStore('terms', { keyPath: 'key' });
     },
   });
   return database;
@@ -118,4 +124,18 @@ export async function countCached(cacheKeys: readonly string[]): Promise<number>
   const found = await Promise.all(cacheKeys.map((key) => tx.store.getKey(key)));
   await tx.done;
   return found.filter((key) => key !== undefined).length;
+}
+
+/** The cached term activations under `key`, if any. */
+export async function getTermActivations(key: string): Promise<TermActivations | undefined> {
+  return (await db()).get('terms', key);
+}
+
+/** Caches term activations (one entry per encoder and vocabulary; others are dropped). */
+export async function saveTermActivations(terms: TermActivations): Promise<void> {
+  const database = await db();
+  const tx = database.transaction('terms', 'readwrite');
+  await tx.store.clear();
+  await tx.store.put(terms);
+  await tx.done;
 }

@@ -72,10 +72,12 @@ export async function compareOutcome(o: Outcome, load: LoadDictionary): Promise<
 }
 
 /**
- * The interpretation.json text the trained dictionary is exported with: the starting dictionary's,
- * without the labels of latents that turned away from what they named; null when it had none.
+ * The interpretation.json text the trained dictionary is exported with: its own once relabelled,
+ * else the starting dictionary's without the labels of latents that turned away from what they
+ * named; null when there is neither.
  */
 export async function outcomeInterpretation(o: Outcome, load: LoadDictionary): Promise<string | null> {
+  if (o.relabelled) return o.relabelled;
   if (!o.interpretation || !o.baseline) return null;
   const change = await withBaseline(o, load, (baseline) => latentChange(baseline, o.dictionary));
   if (!change) return null;

@@ -65,6 +65,10 @@ export interface Outcome {
   grid: [number, number];
   /** The ended run's read-backs. */
   history: MetricsPoint[];
+  /** Each image's caption by path (null: none), for relabelling. */
+  captions: Record<string, string | null>;
+  /** interpretation.json text from relabelling this dictionary (null until `relabel` ran). */
+  relabelled: string | null;
 }
 
 export function newRun(runId: string, settings: TrainSettings, images: RunImage[], grid: [number, number]): ActiveRun {

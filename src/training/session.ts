@@ -30,6 +30,7 @@ import * as store from './checkpointStore';
 import { DeviceLostError, createDeviceWatch } from './deviceWatch';
 import { type Dictionary, fetchDictionaryFiles, fromFiles as loadFiles, toFiles } from './dictionaryFiles';
 import { compareOutcome, outcomeInterpretation } from './outcome';
+import { relabelOutcome } from './relabelOutcome';
 import { captionMode, planFolder } from './folderPlan';
 import { appendCapped, historyUpTo } from './history';
 import { patchCodes } from './measure';
@@ -75,6 +76,8 @@ export function createTrainingSession(): TrainingApi {
   let imported: { files: store.StoredDictionary; name: string } | null = null;
   const device = createDeviceWatch();
   let lastProgressAt = 0;
+  /** Aborts the relabelling in progress (a new run or an import supersedes it). */
+  let relabelling: AbortController | null = null;
   const testing = { quotaOnNextCheckpoint: false };
 
   function emit(event: TrainingEvent): void {
@@ -461,6 +464,8 @@ export function createTrainingSession(): TrainingApi {
       examples: r.examples,
       grid: r.grid,
       history: r.history,
+      captions: Object.fromEntries(r.images.map((image) => [image.path, image.caption])),
+      relabelled: null,
     };
     setPhase(r, reason === 'failed' ? 'failed' : 'finished');
     emit({ type: 'finished', step: r.step, reason });
@@ -528,6 +533,7 @@ export function createTrainingSession(): TrainingApi {
 
     async start(folder, requested, preferred) {
       requireIdle('Start');
+      relabelling?.abort();
       // Checkpoints are written at read-backs (the only moments the weights are known to be finite).
       const settings = {
         ...requested,
@@ -584,6 +590,7 @@ export function createTrainingSession(): TrainingApi {
 
     async resumeRun(runId, folder, preferred) {
       requireIdle('Resume');
+      relabelling?.abort();
       const [record, saved] = await Promise.all([store.loadRun(runId), store.loadCheckpoint(runId)]);
       if (!record || !saved) throw new Error('that run has no checkpoint any more');
       await ensureBackend(preferred);
@@ -646,6 +653,7 @@ export function createTrainingSession(): TrainingApi {
 
     async importFiles(weights, config, name) {
       requireIdle('Import');
+      relabelling?.abort();
       await ensureBackend();
       const files = { weights, config };
       const dictionary = await fromFiles(files, name);
@@ -660,6 +668,8 @@ export function createTrainingSession(): TrainingApi {
         examples: outcome?.examples ?? [],
         grid: outcome?.grid ?? (await ensureEncoder()).info.grid,
         history: outcome?.history ?? [],
+        captions: outcome?.captions ?? {},
+        relabelled: null,
       };
       imported = { files, name };
       return start;
@@ -668,6 +678,28 @@ export function createTrainingSession(): TrainingApi {
     async compare(): Promise<DictionaryComparison> {
       if (!outcome || run) throw new Error('the comparison is available once a run has ended');
       return compareOutcome(outcome, fromFiles);
+    },
+
+    async relabel() {
+      const o = outcome;
+      if (!o || run) throw new Error('relabelling is possible once a run has ended');
+      if (o.examples.length === 0) throw new Error('no images were encoded in this session');
+      relabelling?.abort();
+      const controller = new AbortController();
+      relabelling = controller;
+      try {
+        const { interpretation, summary } = await relabelOutcome(
+          o,
+          await ensureEncoder(),
+          fromFiles,
+          controller.signal,
+        );
+        // A run or an import since then made another dictionary current: these labels are not its.
+        if (outcome === o) o.relabelled = JSON.stringify(interpretation);
+        return summary;
+      } finally {
+        if (relabelling === controller) relabelling = null;
+      }
     },
 
     async history() {

@@ -20,7 +20,8 @@ export function useLatentIndex(): Map<number, LatentInfo> {
 export function useAtlasUrl(): string | null {
   const base = useAppStore((state) => state.dictionary.base);
   const atlas = useAppStore((state) => state.dictionary.summary?.interpretation?.reference.atlas);
-  return base === null || atlas === undefined ? null : `${base}/${atlas}`;
+  // A dictionary relabelled on the user's images has no atlas (`NO_ATLAS`): no evidence tiles.
+  return base === null || !atlas ? null : `${base}/${atlas}`;
 }
 
 export function useDictionaryReady(): boolean {

@@ -1,4 +1,4 @@
-import { useTrainStore } from './trainStore';
+import { type TrainState, useTrainStore } from './trainStore';
 
 function fvu(value: number): string {
   return Number.isFinite(value) ? value.toFixed(3) : '—';
@@ -7,6 +7,7 @@ function fvu(value: number): string {
 /** FVU on the user's images before and after, and the latents whose decoder direction moved most. */
 export function ComparisonPanel() {
   const comparison = useTrainStore((s) => s.comparison);
+  const relabel = useTrainStore((s) => s.relabel);
   if (!comparison) return null;
   const { before, after, changed, images, newlyActive, labelled } = comparison;
   return (
@@ -56,6 +57,54 @@ export function ComparisonPanel() {
           ))}
         </tbody>
       </table>
+      <RelabelResult relabel={relabel} />
     </section>
+  );
+}
+
+/** The latents' new names: what relabelling on the user's images found. */
+function RelabelResult({ relabel }: { relabel: TrainState['relabel'] }) {
+  if (relabel === null) return null;
+  if (relabel.status === 'running') {
+    return <p role="status">Relabelling the concepts on your images (the vocabulary is encoded once, then cached)…</p>;
+  }
+  if (relabel.status === 'failed') return <p className="train-error">Relabelling failed: {relabel.error}</p>;
+  const { summary } = relabel;
+  return (
+    <div className="train-relabel">
+      <p role="status">
+        Relabelled the concepts on {summary.images} of your images in {summary.seconds.toFixed(0)} s.{' '}
+        {summary.compared
+          ? `${summary.changedCount} latents are named differently from the starting dictionary, labelled the same way.`
+          : 'There is no starting dictionary of the same size to compare the names with.'}{' '}
+        Export, and “Use in explorer”, now carry these labels.
+      </p>
+      {summary.newLabels.length > 0 && (
+        <p>
+          New concepts: <span className="train-new-labels">{summary.newLabels.join(', ')}</span>
+        </p>
+      )}
+      {summary.changed.length > 0 && (
+        <table>
+          <caption>Renamed latents, most-moved first</caption>
+          <thead>
+            <tr>
+              <th scope="col">latent</th>
+              <th scope="col">before</th>
+              <th scope="col">after</th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.changed.map((latent) => (
+              <tr key={latent.id}>
+                <td>#{latent.id}</td>
+                <td>{latent.before ?? '—'}</td>
+                <td>{latent.after ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }

@@ -32,6 +32,14 @@ export function ModelFiles() {
           <a href={links.config} download={DICTIONARY_FILES.config}>
             {DICTIONARY_FILES.config}
           </a>
+          {links.interpretation && (
+            <>
+              {' '}
+              <a href={links.interpretation} download={DICTIONARY_FILES.interpretation}>
+                {DICTIONARY_FILES.interpretation}
+              </a>
+            </>
+          )}
         </p>
       )}
       <div className="train-row">

@@ -46,7 +46,14 @@ function onEvent(event: TrainingEvent): void {
       set({ folderSummary: { ...event } });
       break;
     case 'started':
-      set({ start: event.start, metrics: event.history, settings: event.settings, finished: null, comparison: null });
+      set({
+        start: event.start,
+        metrics: event.history,
+        settings: event.settings,
+        finished: null,
+        comparison: null,
+        relabel: null,
+      });
       break;
     case 'checkpoint':
       set({ lastCheckpoint: { step: event.step, savedAt: event.savedAt } });
@@ -168,7 +175,15 @@ export function startTraining(): Promise<void> {
   const { folder, settings } = get();
   if (!folder) return Promise.resolve();
   return withBusy(async () => {
-    set({ metrics: [], finished: null, comparison: null, exportLinks: null, lastCheckpoint: null, resumable: null });
+    set({
+      metrics: [],
+      finished: null,
+      comparison: null,
+      relabel: null,
+      exportLinks: null,
+      lastCheckpoint: null,
+      resumable: null,
+    });
     try {
       await trainingWorker().start(folder.files, settings, trainingBackend());
     } catch (error) {
@@ -201,11 +216,25 @@ export const pauseTraining = () => trainingWorker().pause();
 export const unpauseTraining = () => trainingWorker().unpause();
 export const stopTraining = () => trainingWorker().stop();
 
+/** After a run: the before/after comparison, then the relabelling (slower: seconds to a minute). */
 export async function compare(): Promise<void> {
   try {
     set({ comparison: await trainingWorker().compare() });
   } catch (error) {
     addNotice('info', `No before/after comparison: ${errorText(error)}`);
+  }
+  await relabel();
+}
+
+async function relabel(): Promise<void> {
+  set({ relabel: { status: 'running' } });
+  try {
+    const summary = await trainingWorker().relabel();
+    set({ relabel: { status: 'done', summary } });
+  } catch (error) {
+    // A new run or an import superseded it: that is not a failure to report.
+    if (error instanceof Error && error.name === 'AbortError') set({ relabel: null });
+    else set({ relabel: { status: 'failed', error: errorText(error) } });
   }
 }
 
@@ -215,13 +244,21 @@ export function exportModel(): Promise<void> {
     try {
       const files = await trainingWorker().exportFiles();
       const previous = get().exportLinks;
-      if (previous) Object.values(previous).forEach((url) => URL.revokeObjectURL(url));
+      if (previous) Object.values(previous).forEach((url) => url && URL.revokeObjectURL(url));
+      const json = (text: string) => URL.createObjectURL(new Blob([text], { type: 'application/json' }));
       set({
         exportLinks: {
           weights: URL.createObjectURL(new Blob([files.weights as BlobPart], { type: 'application/octet-stream' })),
-          config: URL.createObjectURL(new Blob([files.config], { type: 'application/json' })),
+          config: json(files.config),
+          interpretation: files.interpretation === null ? null : json(files.interpretation),
         },
-        filesMessage: { ok: true, text: 'Exported: download both files below.' },
+        filesMessage: {
+          ok: true,
+          text:
+            files.interpretation === null
+              ? 'Exported: download both files below.'
+              : 'Exported: download the files below (interpretation.json holds the latents’ labels).',
+        },
       });
     } catch (error) {
       set({ filesMessage: { ok: false, text: `Export failed: ${errorText(error)}` } });

@@ -7,6 +7,7 @@ import type {
   DictionaryComparison,
   MetricsPoint,
   ProgressEvent,
+  RelabelSummary,
   ResumableRun,
   StartingPoint,
   TrainSettings,
@@ -36,8 +37,11 @@ export interface TrainState {
   lastCheckpoint: { step: number; savedAt: number } | null;
   finished: { step: number; reason: 'completed' | 'stopped' | 'failed' } | null;
   /** Blob URLs of the exported files. */
-  exportLinks: { weights: string; config: string } | null;
+  exportLinks: { weights: string; config: string; interpretation: string | null } | null;
   comparison: DictionaryComparison | null;
+  /** Relabelling the ended run's dictionary (in the worker), and what it changed. */
+  relabel:
+    { status: 'running' } | { status: 'done'; summary: RelabelSummary } | { status: 'failed'; error: string } | null;
   /** Result of the last Import, Export or "Use in explorer", in words. */
   filesMessage: { ok: boolean; text: string } | null;
   busy: boolean;
@@ -58,6 +62,7 @@ export const initialTrainState: TrainState = {
   finished: null,
   exportLinks: null,
   comparison: null,
+  relabel: null,
   filesMessage: null,
   busy: false,
 };
