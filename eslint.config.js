@@ -50,6 +50,33 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', lucidCoreRestrictions] },
   },
   {
+    // File names, captions and typed text are user strings: render them as text, never parse them
+    // as markup (docs/security.md). The CSP would block injected scripts, but not injected markup.
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({
+          property,
+          message: 'Parses markup: set textContent, or build elements (React, d3 .text()).',
+        })),
+        { object: 'document', property: 'write', message: 'Parses markup; build elements instead.' },
+        { object: 'document', property: 'writeln', message: 'Parses markup; build elements instead.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Parses markup: render user strings as React text children.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='html']",
+          message: "d3's selection.html() parses markup: use .text().",
+        },
+      ],
+    },
+  },
+  {
     files: ['*.config.{ts,js}', 'e2e/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
   },

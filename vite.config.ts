@@ -1,6 +1,6 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { type Plugin, defineConfig } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 
 /**
@@ -10,9 +10,56 @@ import { viteStaticCopy } from 'vite-plugin-static-copy';
 export const PREVIEW_PORT = Number(process.env.LUCID_PORT ?? 4173);
 const OUT_DIR = process.env.LUCID_DIST ?? 'dist';
 
+/**
+ * The Content Security Policy of the built app (docs/security.md says why each directive). The
+ * hub hosts are only contacted when the user picks a hub model: huggingface.co answers model files
+ * with redirects to its CDNs (cdn-lfs*.huggingface.co, cas-bridge.xethub.hf.co).
+ */
+const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  // ONNX Runtime and the tfjs WASM backend compile WebAssembly; no eval, no inline scripts.
+  'script-src': ["'self'", "'wasm-unsafe-eval'"],
+  'worker-src': ["'self'"],
+  'connect-src': ["'self'", 'https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'],
+  // Dropped images are shown from blob: URLs of the user's own files.
+  'img-src': ["'self'", 'blob:', 'data:'],
+  'style-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+};
+
+/** Directives browsers ignore in a <meta> policy; they only work as a response header. */
+const HEADER_ONLY_POLICY: Record<string, string[]> = { 'frame-ancestors': ["'none'"] };
+
+function serializePolicy(policy: Record<string, string[]>): string {
+  return Object.entries(policy)
+    .map(([directive, sources]) => [directive, ...sources].join(' '))
+    .join('; ');
+}
+
+/**
+ * Adds the policy as a <meta> to the built index.html only: the dev server's HMR client and React
+ * Refresh inject inline scripts and styles that a strict policy would block.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'lucid-content-security-policy',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: serializePolicy(CONTENT_SECURITY_POLICY) },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
 export default defineConfig({
   plugins: [
     react(),
+    contentSecurityPolicy(),
     // ONNX Runtime's WASM binaries, served by the app itself (transformers.js would use a CDN).
     viteStaticCopy({
       targets: [
@@ -27,7 +74,15 @@ export default defineConfig({
   worker: { format: 'es' },
   // tfjs with its WebGPU, WebGL and WASM backends is ~1.5 MB minified by itself.
   build: { chunkSizeWarningLimit: 2000, outDir: OUT_DIR },
-  preview: { port: PREVIEW_PORT, strictPort: true },
+  preview: {
+    port: PREVIEW_PORT,
+    strictPort: true,
+    // As a header the policy also covers the workers (a <meta> binds only the document) and can
+    // forbid framing.
+    headers: {
+      'Content-Security-Policy': serializePolicy({ ...CONTENT_SECURITY_POLICY, ...HEADER_ONLY_POLICY }),
+    },
+  },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',

@@ -9,7 +9,7 @@
  * on it, with few steps and small batches; the rest use `?backend=wasm`, which the Train tab honours.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
@@ -134,18 +134,17 @@ test('Pause and Resume; export → import gives identical encodings; a bad impor
 
   await page.getByRole('button', { name: 'Export', exact: true }).click();
   await expect(page.getByRole('link', { name: 'lucid.safetensors' })).toBeVisible();
-  const files = await page.evaluate(async () => {
-    const bytes = async (name: string) => {
-      const link = [...document.querySelectorAll('a')].find((a) => a.textContent === name)!;
-      return Array.from(new Uint8Array(await (await fetch(link.href)).arrayBuffer()));
-    };
-    return {
-      weights: await bytes('lucid.safetensors'),
-      config: await bytes('lucid.config.json'),
-      interpretation: await bytes('interpretation.json'),
-    };
-  });
-  const labels = JSON.parse(Buffer.from(files.interpretation).toString('utf8')) as {
+  // Read back as a user gets them: by downloading each link.
+  const download = async (name: string) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+    return readFile(await file.path());
+  };
+  const files = {
+    weights: await download('lucid.safetensors'),
+    config: await download('lucid.config.json'),
+    interpretation: await download('interpretation.json'),
+  };
+  const labels = JSON.parse(files.interpretation.toString('utf8')) as {
     latents: { label: string | null }[];
     reference: { atlas: string };
   };
@@ -153,9 +152,9 @@ test('Pause and Resume; export → import gives identical encodings; a bad impor
   expect(labels.latents.filter((latent) => latent.label).length).toBeGreaterThan(0);
   // The exported files load in the command line too (same core, same format).
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lucid-exported-'));
-  await writeFile(path.join(dir, 'lucid.safetensors'), Buffer.from(files.weights));
-  await writeFile(path.join(dir, 'lucid.config.json'), Buffer.from(files.config));
-  await writeFile(path.join(dir, 'interpretation.json'), Buffer.from(files.interpretation));
+  await writeFile(path.join(dir, 'lucid.safetensors'), files.weights);
+  await writeFile(path.join(dir, 'lucid.config.json'), files.config);
+  await writeFile(path.join(dir, 'interpretation.json'), files.interpretation);
   const cli = JSON.parse(
     execFileSync(process.execPath, ['bin/lucid.mjs', 'neurons', 'a dog', '--dict', dir, '--json'], {
       encoding: 'utf8',
@@ -167,17 +166,17 @@ test('Pause and Resume; export → import gives identical encodings; a bad impor
   await rm(dir, { recursive: true, force: true });
 
   const before = await hook(page, 'sampleCodes');
-  const weightsFile = (bytes: number[]) => ({
+  const weightsFile = (bytes: Buffer) => ({
     name: 'lucid.safetensors',
     mimeType: 'application/octet-stream',
-    buffer: Buffer.from(bytes),
+    buffer: bytes,
   });
 
   // A wrong pair (the config given as weights) is refused with the reason, and nothing changes.
   await page.getByLabel(/Weights file/).setInputFiles(weightsFile(files.config));
   await page
     .getByLabel(/Config file/)
-    .setInputFiles({ name: 'lucid.config.json', mimeType: 'application/json', buffer: Buffer.from(files.config) });
+    .setInputFiles({ name: 'lucid.config.json', mimeType: 'application/json', buffer: files.config });
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('Import refused');
   expectSameCodes(await hook(page, 'sampleCodes'), before);

@@ -1,3 +1,4 @@
+import { env } from '@huggingface/transformers';
 import { configureClipEnvironment } from './environment';
 
 /** ONNX Runtime's asyncify build (WebGPU and WASM in one), copied to `/ort/` by vite.config.ts. */
@@ -21,4 +22,8 @@ export function configureClipForBrowser(options: { allowRemote: boolean; remoteH
     remoteHost: options.remoteHost,
     wasmPaths: { mjs: origin + ORT_WASM_PATHS.mjs, wasm: origin + ORT_WASM_PATHS.wasm },
   });
+  // transformers.js would copy ONNX Runtime's loader into the Cache API and import() it from a blob:
+  // URL, which the Content Security Policy refuses (script-src 'self', docs/security.md); imported
+  // from /ort/ it is cached by the browser's HTTP cache instead.
+  env.useWasmCache = false;
 }
