@@ -6,12 +6,14 @@ import { useAppStore } from './app/store';
 import { bindUrlState } from './app/urlSync';
 import { explorer } from './worker/client';
 import { installTestApi } from './testApi';
+import { installBenchApi } from './bench/hooks';
 import './app/app.css';
 
 const rootElement = document.getElementById('root');
 if (rootElement === null) throw new Error('index.html has no #root element');
 
 installTestApi();
+installBenchApi();
 void startCompute(backendFromUrl(window.location.search));
 // Before the first render, so a shared or reloaded URL opens on its tab and selection.
 bindUrlState();

@@ -5,7 +5,7 @@
  * its message, and the good inputs beside it must still work. The browser twin is e2e/badInput.spec.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,26 +13,14 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeDictionary } from '../explain/dictionary';
 import { BAD_CORPUS_DIR, badCases, casesOfKind, folderOfCase, isBad } from '../pipeline/testing/badCorpus';
-import { type FolderFile, planFolder } from '../training/folderPlan';
+import { planFolder } from '../training/folderPlan';
 import { encodeCommand, encodeMany } from './commands';
 import { type Context, DEFAULT_DICTIONARY_DIR, loadContext, readDictionary, readImage } from './context';
 import { readImageFolder, trainCommand } from './train';
+import { readFolderFiles } from '../training/testing/folderFiles';
 
 const REPO = path.resolve(__dirname, '../..');
 const BAD = BAD_CORPUS_DIR;
-
-async function folderFiles(root: string): Promise<FolderFile[]> {
-  const out: FolderFile[] = [];
-  async function walk(dir: string, prefix: string) {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full, `${prefix}${entry.name}/`);
-      else out.push({ path: `${prefix}${entry.name}`, file: new Blob([new Uint8Array(await readFile(full))]) });
-    }
-  }
-  await walk(root, '');
-  return out;
-}
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -188,11 +176,11 @@ describe('folders: lucid train’s reader and the Train tab’s planner', () => 
       const started = performance.now();
       if (c.images === 0) {
         await expect(readImageFolder(root)).rejects.toThrow(/the folder is empty/);
-        expect((await planFolder(await folderFiles(root), 'emoji-clip')).images).toEqual([]);
+        expect((await planFolder(await readFolderFiles(root), 'emoji-clip')).images).toEqual([]);
         return;
       }
       const { items, skipped } = await readImageFolder(root);
-      const plan = await planFolder(await folderFiles(root), 'emoji-clip');
+      const plan = await planFolder(await readFolderFiles(root), 'emoji-clip');
       expect(performance.now() - started).toBeLessThan(20_000);
       for (const [images, captions, lines] of [
         [items.map((i) => path.relative(root, i.file)), items.map((i) => i.caption), skipped],

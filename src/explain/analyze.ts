@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageActivations, TextActivations } from '../clip/encoder';
 import type { Modality } from '../lucid/config';
-import { preActivations } from '../lucid/encode';
+import { type FoldedEncoder, foldEncoder, foldedPreActivations } from '../lucid/encode';
 import { guidedTransport } from '../lucid/losses';
 import { normalizeRows } from '../lucid/normalization';
+import type { LucidModel } from '../lucid/model';
 import type { LoadedDictionary } from './dictionary';
+import { topKRow } from './topK';
 import type { ImageAnalysis, ScoredLatent, TextAnalysis, TransportView } from './types';
 
 /** Pre-Top-K activations of one image or text: what every view is computed from. */
@@ -18,7 +20,44 @@ export interface Codes {
   values: Float32Array;
 }
 
-/** Normalises activations with the dictionary's statistics and encodes them (rows × width). */
+/**
+ * Folded encoders (src/lucid/encode.ts `foldEncoder`), built on first use and kept with the model.
+ * A tfjs variable gets a new `dataId` whenever it is assigned, so comparing them tells when a model
+ * that is being trained needs a new fold; a disposed model's folds are disposed on the next call.
+ */
+const foldedEncoders = new Map<LucidModel, Partial<Record<Modality, { folded: FoldedEncoder; source: unknown[] }>>>();
+
+function disposeFolded(folded: FoldedEncoder): void {
+  tf.dispose([folded.weights, folded.bias]);
+}
+
+/** The model's folded encoder for `modality`, rebuilt only when its weights changed. */
+export function foldedEncoderOf(model: LucidModel, modality: Modality): FoldedEncoder {
+  for (const [other, entries] of foldedEncoders) {
+    if (!other.image.wEnc.isDisposed) continue;
+    for (const entry of Object.values(entries)) disposeFolded(entry.folded);
+    foldedEncoders.delete(other);
+  }
+  const p = model[modality];
+  const source = [p.wEnc.dataId, p.bEnc.dataId, p.bPre.dataId];
+  const entries = foldedEncoders.get(model) ?? {};
+  const cached = entries[modality];
+  if (cached?.source.every((id, i) => id === source[i])) return cached.folded;
+  if (cached) disposeFolded(cached.folded);
+  const folded = foldEncoder(model, modality);
+  tf.keep(folded.weights);
+  tf.keep(folded.bias);
+  entries[modality] = { folded, source };
+  foldedEncoders.set(model, entries);
+  return folded;
+}
+
+/**
+ * Normalises activations with the dictionary's statistics and encodes them (rows × width).
+ * One fused kernel on the device and one read-back: the pre-activations are needed on the host
+ * anyway (heatmaps, transport), so Top-K runs there, over rows already in memory, instead of as
+ * tfjs kernels whose results would be read back separately.
+ */
 export async function encodeRows(
   dictionary: LoadedDictionary,
   modality: Modality,
@@ -26,21 +65,19 @@ export async function encodeRows(
 ): Promise<Codes> {
   const { model, norm } = dictionary;
   const width = modality === 'image' ? model.config.dImage : model.config.dText;
-  const rows = activations.length / width;
+  const { k } = model.config;
+  const m = latentCountOf(dictionary);
   const normalized = normalizeRows(activations, norm[modality]);
-  const [pre, top] = tf.tidy(() => {
-    const p = preActivations(model, modality, tf.tensor2d(normalized, [rows, width]));
-    const t = tf.topk(p, model.config.k);
-    return [p, t] as const;
-  });
-  const [preData, ids, values] = await Promise.all([pre.data(), top.indices.data(), top.values.data()]);
-  tf.dispose([pre, top.indices, top.values]);
-  return {
-    rows,
-    pre: preData as Float32Array,
-    ids: ids as Int32Array,
-    values: values as Float32Array,
-  };
+  const rows = normalized.length / width;
+  const ids = new Int32Array(rows * k);
+  const values = new Float32Array(rows * k);
+  if (rows === 0) return { rows, pre: new Float32Array(0), ids, values };
+  const encoder = foldedEncoderOf(model, modality);
+  const pre = tf.tidy(() => foldedPreActivations(encoder, tf.tensor2d(normalized, [rows, width])));
+  const preData = (await pre.data()) as Float32Array;
+  pre.dispose();
+  for (let r = 0; r < rows; r++) topKRow(preData, r * m, m, k, ids, values, r * k);
+  return { rows, pre: preData, ids, values };
 }
 
 /** Latents ranked by their largest Top-K code over the given rows (all rows when `use` is omitted). */

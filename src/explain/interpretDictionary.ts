@@ -4,6 +4,7 @@ import { clusterTerms } from '../interpret/clustering';
 import { clusterCategories, labelLatents } from '../interpret/labels';
 import { matrix } from '../interpret/matrix';
 import type { Term } from '../interpret/vocabulary';
+import { concatArrays } from '../lucid/arrays';
 import { makeRng } from '../lucid/random';
 import { type Codes, encodeRows, latentCountOf } from './analyze';
 import type { LoadedDictionary } from './dictionary';
@@ -210,10 +211,10 @@ export async function interpretDictionary(
   const textCodes = await encodeManyRows(
     dictionary,
     'text',
-    concatRows(tokenRows.map((t) => t.hidden)),
+    concatArrays(tokenRows.map((t) => t.hidden)),
     dictionary.model.config.dText,
   );
-  const textStats = firingStats(textCodes, k, m, concatMasks(tokenRows.map((t) => t.contentMask)));
+  const textStats = firingStats(textCodes, k, m, concatArrays(tokenRows.map((t) => t.contentMask)));
 
   const latents: LatentInfo[] = labels.map((label, id) => {
     const kind = kindOf(dictionary, id);
@@ -262,24 +263,4 @@ export async function interpretDictionary(
       captions: reference.captionTexts,
     },
   };
-}
-
-function concatRows(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function concatMasks(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -112,3 +112,38 @@ export function encodeSparse(model: LucidModel, modality: Modality, x: tf.Tensor
 export function decode(model: LucidModel, modality: Modality, z: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => matMul(z, model[modality].wDec).add(model[modality].bPre));
 }
+
+/**
+ * One modality's encoder folded for inference: `preActivations(x) = ReLU(x · weights + bias)` with
+ * `weights = wEnc ⊙ allowed` and `bias = (bEnc − bPre · wEnc) ⊙ allowed`. A latent the modality may
+ * not use has a zero column and a zero bias, so ReLU gives exactly 0 there, as the mask does.
+ * Built once per set of weights, it turns five kernels (sub, matMul, add, relu, mul) into one fused
+ * matMul with bias and ReLU. No gradient: the trainer keeps using {@link preActivations}.
+ */
+export interface FoldedEncoder {
+  /** [d, m] */
+  weights: tf.Tensor2D;
+  /** [m] */
+  bias: tf.Tensor1D;
+}
+
+export function foldEncoder(model: LucidModel, modality: Modality): FoldedEncoder {
+  return tf.tidy(() => {
+    const p = model[modality];
+    const allowed = model.allowed[modality];
+    const shift = tf.matMul(p.bPre.reshape([1, -1]), p.wEnc).reshape([-1]);
+    return {
+      weights: tf.mul(p.wEnc, allowed) as tf.Tensor2D,
+      bias: tf.mul(tf.sub(p.bEnc, shift), allowed) as tf.Tensor1D,
+    };
+  });
+}
+
+/**
+ * {@link preActivations} through a folded encoder: one fused kernel.
+ * @param x normalised activations [n, d]
+ * @returns [n, m]
+ */
+export function foldedPreActivations(encoder: FoldedEncoder, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: encoder.weights, bias: encoder.bias, activation: 'relu' }) as tf.Tensor2D;
+}

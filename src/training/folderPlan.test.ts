@@ -1,22 +1,9 @@
-import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FolderFile, activationKey, captionMode, planFolder } from './folderPlan';
+import { readFolderFiles } from './testing/folderFiles';
 
 const FIXTURE = path.resolve(__dirname, '../../e2e/fixtures/train-folder');
-
-async function readFixture(): Promise<FolderFile[]> {
-  const out: FolderFile[] = [];
-  async function walk(dir: string, prefix: string) {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full, `${prefix}${entry.name}/`);
-      else out.push({ path: `${prefix}${entry.name}`, file: new Blob([new Uint8Array(await readFile(full))]) });
-    }
-  }
-  await walk(FIXTURE, '');
-  return out;
-}
 
 function file(path: string, content: string | Uint8Array): FolderFile {
   return { path, file: new Blob([content as BlobPart]) };
@@ -26,7 +13,7 @@ const PNG = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 
 
 describe('folder plan', () => {
   it('finds images by signature, pairs captions from sidecars and captions.jsonl, and names what it skips', async () => {
-    const plan = await planFolder(await readFixture(), 'emoji-clip');
+    const plan = await planFolder(await readFolderFiles(FIXTURE), 'emoji-clip');
     const byPath = new Map(plan.images.map((image) => [image.path, image.caption]));
     expect(byPath.get('dog.png')).toBe('a dog face');
     expect(byPath.get('pizza.png')).toBe('a pizza');

@@ -306,34 +306,3 @@ describe('helpers', () => {
     expect(evenlySpaced(10, 4)).toEqual([0, 2, 5, 7]);
   });
 });
-
-/**
- * The cost of relabelling with the whole vocabulary (6,693 WordNet terms): not a test, a measurement,
- * run with `RELABEL_TIMING=1 npx vitest run src/training/relabel.test.ts` (docs/interpretation.md).
- */
-describe.runIf(process.env.RELABEL_TIMING)('timing with the whole vocabulary', () => {
-  it('reports how long encoding the terms and relabelling take', async () => {
-    // A run's largest folder (MAX_IMAGES = 2,000 in session.ts), of which 300 are used.
-    const many = Array.from({ length: 2000 }, (_, i) => examples[i % examples.length]);
-    const measure = async <T>(work: () => Promise<T>): Promise<[T, string]> => {
-      const [wall, cpu] = [performance.now(), process.cpuUsage()];
-      const result = await work();
-      const used = process.cpuUsage(cpu);
-      return [
-        result,
-        `${((performance.now() - wall) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU`,
-      ];
-    };
-    const [all, encodeTime] = await measure(() => encodeTerms(encoder, wordnet));
-    const [result, relabelTime] = await measure(() =>
-      relabelDictionary({ dictionary, encoder, termActivations: all, examples: many, grid: [12, 12] }),
-    );
-    const rows = all.offsets[all.offsets.length - 1];
-    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-    console.log(
-      `encodeTerms: ${all.terms.length} terms, ${rows} rows, ${mib(all.hidden.byteLength)}: ${encodeTime}\n` +
-        `relabelDictionary: ${result.reference.captions.length} of ${many.length} images: ${relabelTime}`,
-    );
-    expect(result.reference.captions).toHaveLength(300);
-  }, 600_000);
-});

@@ -18,6 +18,7 @@ import type { LoadedDictionary } from '../explain/dictionary';
 import { interpretDictionary } from '../explain/interpretDictionary';
 import type { Interpretation } from '../explain/types';
 import { type Term, mergeCaptionWords } from '../interpret/vocabulary';
+import { concatArrays } from '../lucid/arrays';
 import { LucidInputError } from '../lucid/errors';
 
 /** `reference.atlas` of an interpretation whose reference images have no atlas (no evidence tiles). */
@@ -175,7 +176,7 @@ export async function encodeTerms(
     key: termActivationsKey(encoder.info.id, vocabulary),
     terms,
     width,
-    hidden: concat(parts),
+    hidden: concatArrays(parts),
     offsets: Int32Array.from(offsets),
   };
 }
@@ -199,7 +200,7 @@ function appendTerms(a: TermActivations, b: TermActivations): TermActivations {
     key: `${a.key}+${b.key}`,
     terms: [...a.terms, ...b.terms],
     width: a.width,
-    hidden: concat([a.hidden, b.hidden]),
+    hidden: concatArrays([a.hidden, b.hidden]),
     offsets: Int32Array.from([...a.offsets, ...Array.from(b.offsets.subarray(1), (o) => o + rows)]),
   };
 }
@@ -284,7 +285,7 @@ export async function relabelDictionary(input: RelabelInput): Promise<Interpreta
     unpackTerms(terms),
     {
       grid,
-      patches: concat(chosen.map((e) => e.patches)),
+      patches: concatArrays(chosen.map((e) => e.patches)),
       captions: captioned.map((e) => textRows(e.tokens as Float32Array, e.contentMask as Uint8Array, dText)),
       imageWords: distinctiveWords(imageWords),
       atlas: NO_ATLAS,
@@ -323,14 +324,4 @@ export function labelChanges(
     .map((l) => ({ id: l.id, before: old.get(l.id) ?? null, after: l.label }));
   const newLabels = [...new Set(after.latents.flatMap((l) => (l.label && !oldLabels.has(l.label) ? [l.label] : [])))];
   return { changed, newLabels };
-}
-
-function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -11,6 +11,7 @@ import { type BackendName, activeBackend, initBackend, switchBackend } from '../
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
+import { concatArrays } from '../lucid/arrays';
 import { latentCount } from '../lucid/config';
 import { createLucid, disposeLucid } from '../lucid/model';
 import { computeNormStats } from '../lucid/normalization';
@@ -246,8 +247,8 @@ export function createTrainingSession(): TrainingApi {
   async function startFromScratch(r: ActiveRun): Promise<void> {
     const info = (await ensureEncoder()).info;
     const config = scratchConfig(info.dImage, info.dText);
-    const patchRows = concat(r.examples.map((e) => e.patches));
-    const tokenRows = concat(r.examples.filter((e) => e.tokens).map((e) => e.tokens!));
+    const patchRows = concatArrays(r.examples.map((e) => e.patches));
+    const tokenRows = concatArrays(r.examples.filter((e) => e.tokens).map((e) => e.tokens!));
     const norm = {
       image: computeNormStats(patchRows, info.dImage),
       text: tokenRows.length
@@ -745,16 +746,6 @@ export function createTrainingSession(): TrainingApi {
     },
   };
   return api;
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 function escapeRegExp(text: string): string {

@@ -17,6 +17,7 @@ import {
   transportBetween,
 } from '../explain/analyze';
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles, disposeDictionary } from '../explain/dictionary';
+import { warmUpDictionary, warmUpEncoder } from '../explain/warmUp';
 import type { ExplorerWorkerApi, WorkerFaultMessage } from './api';
 
 let encoder: Promise<ClipEncoder> | undefined;
@@ -91,6 +92,7 @@ const api: ExplorerWorkerApi = {
     const previous = encoder;
     const next = loadClipEncoder(id, { device, onProgress });
     const ready = await next; // a failed load throws here and leaves the previous model in place
+    await warmUpEncoder(ready).catch(() => undefined); // compiles shaders now, not on the first image
     encoder = next;
     encoderKey = key;
     if (previous) await (await previous).dispose();
@@ -121,6 +123,7 @@ const api: ExplorerWorkerApi = {
     if (dictionary) disposeDictionary(dictionary);
     dictionary = loaded;
     images.clear();
+    await warmUpDictionary(loaded, info.grid).catch(() => undefined);
     const c = loaded.model.config;
     return {
       source,

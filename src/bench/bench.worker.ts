@@ -1,0 +1,197 @@
+/**
+ * The benchmark's worker: the explorer worker's code paths (src/worker/explorer.worker.ts: the same
+ * decode, CLIP encoder, dictionary loader and LUCID analysis functions, called in the same order),
+ * with a stopwatch between the stages, on a backend chosen per page. The explorer worker itself
+ * always prefers WebGPU for tfjs; this one can run the whole pipeline on WASM too.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { expose, transfer } from 'comlink';
+import { describeWebGpuAdapter, switchBackend } from '../backend';
+import { configureClipForBrowser } from '../clip/browserEnvironment';
+import { EMBEDDED_MODEL_ID } from '../clip/catalog';
+import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
+import {
+  type Codes,
+  analyzeImageActivations,
+  analyzeTextActivations,
+  encodeRows,
+  latentColumn,
+  latentCountOf,
+} from '../explain/analyze';
+import { warmUpDictionary, warmUpEncoder } from '../explain/warmUp';
+import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles } from '../explain/dictionary';
+import { latentCount } from '../lucid/config';
+import { gaussianArray, makeGaussian, makeRng } from '../lucid/random';
+import type { BenchWorkerApi } from './api';
+import { type PlainEncoder, plainEncode } from './plainEncode';
+
+const DICTIONARY_BASE = `${import.meta.env.BASE_URL}dictionaries/${EMBEDDED_MODEL_ID}/`;
+
+let encoder: ClipEncoder | undefined;
+let dictionary: LoadedDictionary | undefined;
+let plainImageEncoder: PlainEncoder | undefined;
+// Kept like the explorer worker keeps every dropped image's codes (for heatmaps and transport).
+const kept: Codes[] = [];
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not loaded (call load first)`);
+  return value;
+}
+
+async function loadDictionary(info: ClipEncoder['info']): Promise<LoadedDictionary> {
+  const [weights, config, interpretation] = await Promise.all(
+    Object.values(DICTIONARY_FILES).map((file) => fetch(DICTIONARY_BASE + file)),
+  );
+  return dictionaryFromFiles(
+    DICTIONARY_BASE,
+    new Uint8Array(await weights.arrayBuffer()),
+    await config.text(),
+    await interpretation.text(),
+    info,
+  );
+}
+
+async function plainEncoderOf(loaded: LoadedDictionary): Promise<PlainEncoder> {
+  const { model, norm } = loaded;
+  const p = model.image;
+  const [bPre, wEnc, bEnc, allowed] = await Promise.all([
+    p.bPre.data(),
+    p.wEnc.data(),
+    p.bEnc.data(),
+    model.allowed.image.data(),
+  ]);
+  return {
+    d: model.config.dImage,
+    m: latentCount(model.config),
+    k: model.config.k,
+    mean: norm.image.mean,
+    scale: norm.image.scale,
+    bPre: bPre as Float32Array,
+    wEnc: wEnc as Float32Array,
+    bEnc: bEnc as Float32Array,
+    allowed: allowed as Float32Array,
+  };
+}
+
+function tensorMemory(): { numBytes: number; numBytesInGPU?: number; numBytesAllocatedInGPU?: number } {
+  return tf.memory() as ReturnType<typeof tensorMemory>;
+}
+
+const api: BenchWorkerApi = {
+  async load(backend, clipDevice = backend) {
+    const choice = await switchBackend(backend);
+    const adapter = backend === 'webgpu' ? await describeWebGpuAdapter() : null;
+    configureClipForBrowser({ allowRemote: false });
+    let started = performance.now();
+    encoder = await loadClipEncoder(EMBEDDED_MODEL_ID, { device: clipDevice });
+    await warmUpEncoder(encoder);
+    const modelMs = performance.now() - started;
+    started = performance.now();
+    dictionary = await loadDictionary(encoder.info);
+    await warmUpDictionary(dictionary, encoder.info.grid);
+    const dictionaryMs = performance.now() - started;
+    plainImageEncoder = await plainEncoderOf(dictionary);
+    return { tfjsBackend: choice.backend, onnxDevice: clipDevice, adapter, modelMs, dictionaryMs };
+  },
+
+  async imageToColumn(image, name) {
+    const model = need(encoder, 'the model');
+    const dict = need(dictionary, 'the dictionary');
+    let started = performance.now();
+    const decoded = await decodeImage(image, name);
+    const decodeMs = performance.now() - started;
+    started = performance.now();
+    const activations = await model.encodeImage(decoded);
+    const encoderMs = performance.now() - started;
+    started = performance.now();
+    const { codes, analysis } = await analyzeImageActivations(dict, activations);
+    const saeMs = performance.now() - started;
+    // The page then selects the image's top concept and asks for its heatmap.
+    const latent = analysis.top[0]?.id ?? 0;
+    started = performance.now();
+    const values = latentColumn(codes, latentCountOf(dict), latent);
+    const columnMs = performance.now() - started;
+    return transfer({ decodeMs, encoderMs, saeMs, columnMs, grid: activations.grid, latent, values }, [values.buffer]);
+  },
+
+  async textToNeurons(text) {
+    const model = need(encoder, 'the model');
+    const dict = need(dictionary, 'the dictionary');
+    let started = performance.now();
+    const activations = await model.encodeText(text);
+    const encoderMs = performance.now() - started;
+    started = performance.now();
+    await analyzeTextActivations(dict, activations);
+    return { encoderMs, saeMs: performance.now() - started };
+  },
+
+  async saeThroughput(rows) {
+    const dict = need(dictionary, 'the dictionary');
+    const plain = need(plainImageEncoder, 'the dictionary');
+    const { d, m } = plain;
+    const activations = gaussianArray(rows * d, makeGaussian(makeRng(rows)));
+    let started = performance.now();
+    const codes = await encodeRows(dict, 'image', activations);
+    const encodeMs = performance.now() - started;
+    // The unavoidable product, with the same upload and read-back as the encode.
+    started = performance.now();
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d(activations, [rows, d]), dict.model.image.wEnc));
+    await product.data();
+    const matMulMs = performance.now() - started;
+    product.dispose();
+    started = performance.now();
+    const reference = plainEncode(plain, activations);
+    const plainJsMs = performance.now() - started;
+    let maxAbsDifference = 0;
+    for (let i = 0; i < rows * m; i++) {
+      maxAbsDifference = Math.max(maxAbsDifference, Math.abs(codes.pre[i] - reference.pre[i]));
+    }
+    return { encodeMs, matMulMs, plainJsMs, maxAbsDifference };
+  },
+
+  async encodeFolder(files) {
+    const model = need(encoder, 'the model');
+    const dict = need(dictionary, 'the dictionary');
+    let tensorBytesPeak = 0;
+    let gpuBytesInUsePeak: number | null = null;
+    let gpuBytesAllocatedPeak: number | null = null;
+    const sample = () => {
+      const memory = tensorMemory();
+      tensorBytesPeak = Math.max(tensorBytesPeak, memory.numBytes);
+      if (memory.numBytesInGPU !== undefined)
+        gpuBytesInUsePeak = Math.max(gpuBytesInUsePeak ?? 0, memory.numBytesInGPU);
+      if (memory.numBytesAllocatedInGPU !== undefined) {
+        gpuBytesAllocatedPeak = Math.max(gpuBytesAllocatedPeak ?? 0, memory.numBytesAllocatedInGPU);
+      }
+    };
+    const started = performance.now();
+    let failed = 0;
+    kept.length = 0;
+    for (const [i, file] of files.entries()) {
+      try {
+        const activations = await model.encodeImage(await decodeImage(file, `image ${i}`));
+        sample();
+        const { codes } = await analyzeImageActivations(dict, activations);
+        kept.push(codes);
+      } catch {
+        failed++;
+      }
+      sample();
+    }
+    const keptCodesBytes = kept.reduce(
+      (sum, codes) => sum + codes.pre.byteLength + codes.ids.byteLength + codes.values.byteLength,
+      0,
+    );
+    return {
+      images: files.length - failed,
+      failed,
+      totalMs: performance.now() - started,
+      tensorBytesPeak,
+      gpuBytesInUsePeak,
+      gpuBytesAllocatedPeak,
+      keptCodesBytes,
+    };
+  },
+};
+
+expose(api);
