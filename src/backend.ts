@@ -128,6 +128,11 @@ async function whyNoWebGpu(): Promise<string | null> {
   return adapter === null ? 'navigator.gpu.requestAdapter() returned no adapter' : null;
 }
 
+/** True when the adapter tfjs would use is a software fallback (e.g. SwiftShader), false otherwise. */
+export async function webGpuAdapterIsSoftware(): Promise<boolean> {
+  return (await requestBestAdapter())?.info.isFallbackAdapter ?? false;
+}
+
 /** "vendor / architecture / device / description" of the WebGPU adapter in use, or null if none. */
 export async function describeWebGpuAdapter(): Promise<string | null> {
   const adapter = await requestBestAdapter();

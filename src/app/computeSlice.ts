@@ -10,6 +10,8 @@ export interface ComputeState {
   reason: string;
   /** WebGPU adapter description, when there is one. */
   adapter: string | null;
+  /** True when that adapter is a software fallback (SwiftShader): a CPU emulating a GPU. */
+  softwareAdapter: boolean;
 }
 
 export interface ComputeSlice {
@@ -17,5 +19,11 @@ export interface ComputeSlice {
 }
 
 export const createComputeSlice: StateCreator<ComputeSlice, [], [], ComputeSlice> = () => ({
-  compute: { status: 'initialising', backend: null, reason: 'choosing a backend…', adapter: null },
+  compute: {
+    status: 'initialising',
+    backend: null,
+    reason: 'choosing a backend…',
+    adapter: null,
+    softwareAdapter: false,
+  },
 });

@@ -33,8 +33,9 @@ describe('session actions', () => {
     expect(useAppStore.getState().model).toMatchObject({ status: 'failed', error: 'offline' });
   });
 
-  it('runs the CLIP towers on WebGPU only where the page found it', () => {
+  it('runs the CLIP towers on WebGPU only where the page found a hardware adapter', () => {
     expect(modelDevice('webgpu')).toBe('webgpu');
+    expect(modelDevice('webgpu', true)).toBe('wasm');
     expect(modelDevice('cpu')).toBe('wasm');
     expect(modelDevice(null)).toBe('wasm');
   });

@@ -20,9 +20,13 @@ function setDictionary(update: Partial<DictionaryState>): void {
   useAppStore.setState((state) => ({ dictionary: { ...state.dictionary, ...update } }));
 }
 
-/** The ONNX device for the CLIP towers: WebGPU where the page found it, else WASM. */
-export function modelDevice(backend: BackendName | null): ModelDevice {
-  return backend === 'webgpu' ? 'webgpu' : 'wasm';
+/**
+ * The ONNX device for the CLIP towers: WebGPU where the page found a hardware adapter, else WASM.
+ * On a software adapter (SwiftShader) ONNX Runtime's WebGPU runs Emoji-CLIP's vision tower ~50×
+ * slower than its WASM build (docs/benchmarks.md), so only the dictionary uses WebGPU there.
+ */
+export function modelDevice(backend: BackendName | null, softwareAdapter = false): ModelDevice {
+  return backend === 'webgpu' && !softwareAdapter ? 'webgpu' : 'wasm';
 }
 
 /** Where a pretrained dictionary for `modelId` is served (`public/dictionaries/<id>/`). */

@@ -1,4 +1,10 @@
-import { BACKEND_ORDER, describeWebGpuAdapter, initBackend, type BackendName } from '../backend';
+import {
+  BACKEND_ORDER,
+  describeWebGpuAdapter,
+  initBackend,
+  type BackendName,
+  webGpuAdapterIsSoftware,
+} from '../backend';
 import { setCompute } from './store';
 
 /** Reads an optional `?backend=webgpu|wasm|cpu` override from the page URL. */
@@ -12,7 +18,8 @@ export async function startCompute(preferred?: BackendName): Promise<void> {
   try {
     const choice = await initBackend(preferred);
     const adapter = choice.backend === 'webgpu' ? await describeWebGpuAdapter() : null;
-    setCompute({ status: 'ready', ...choice, adapter });
+    const softwareAdapter = choice.backend === 'webgpu' && (await webGpuAdapterIsSoftware());
+    setCompute({ status: 'ready', ...choice, adapter, softwareAdapter });
   } catch (error) {
     setCompute({ status: 'failed', reason: String(error) });
   }

@@ -14,6 +14,7 @@ describe('app store', () => {
       backend: 'wasm',
       reason: 'webgpu unavailable: test',
       adapter: null,
+      softwareAdapter: false,
     });
   });
 });

@@ -10,10 +10,12 @@ import { useAppStore } from './store';
 export function useStartSession(api: ExplorerPort | null): void {
   const computeKnown = useAppStore((state) => state.compute.status !== 'initialising');
   const backend = useAppStore((state) => state.compute.backend);
+  const softwareAdapter = useAppStore((state) => state.compute.softwareAdapter);
   const modelIdle = useAppStore((state) => state.model.status === 'idle');
   useEffect(() => {
-    if (api !== null && computeKnown && modelIdle) void switchModel(api, EMBEDDED_MODEL_ID, modelDevice(backend));
-  }, [api, computeKnown, modelIdle, backend]);
+    if (api !== null && computeKnown && modelIdle)
+      void switchModel(api, EMBEDDED_MODEL_ID, modelDevice(backend, softwareAdapter));
+  }, [api, computeKnown, modelIdle, backend, softwareAdapter]);
 }
 
 /** Fetches the selected latent's heatmap for every analysed image, whichever tab selected it. */

@@ -17,6 +17,7 @@ export function ModelPicker() {
   const api = useExplorerApi();
   const model = useAppStore((state) => state.model);
   const backend = useAppStore((state) => state.compute.backend);
+  const softwareAdapter = useAppStore((state) => state.compute.softwareAdapter);
   const [choice, setChoice] = useState(model.id);
   const selectId = useId();
   const entry = findCatalogEntry(choice);
@@ -43,7 +44,7 @@ export function ModelPicker() {
         <button
           type="button"
           disabled={api === null || loading}
-          onClick={() => api !== null && void switchModel(api, choice, modelDevice(backend))}
+          onClick={() => api !== null && void switchModel(api, choice, modelDevice(backend, softwareAdapter))}
         >
           Load model
         </button>
