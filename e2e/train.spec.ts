@@ -39,7 +39,7 @@ function hook<K extends keyof TrainingTestApi>(
 }
 
 async function openTrainTab(page: Page, backend: 'webgpu' | 'wasm'): Promise<void> {
-  await page.goto(backend === 'wasm' ? '/?backend=wasm#tab=train' : '/#tab=train');
+  await page.goto(`/?backend=${backend}#tab=train`);
   await page.getByRole('tab', { name: 'Train' }).click();
   await expect(page.getByLabel('Choose folder')).toBeVisible();
 }

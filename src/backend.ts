@@ -22,6 +22,12 @@ export interface BackendChoice {
 /** Fastest first; each later entry is the fallback for the one before. */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
 
+/** Reads an optional `?backend=webgpu|wasm|cpu` override from the page URL. */
+export function backendFromUrl(search: string): BackendName | undefined {
+  const requested = new URLSearchParams(search).get('backend');
+  return BACKEND_ORDER.find((name) => name === requested);
+}
+
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -77,12 +83,18 @@ export async function requestBestAdapter(): Promise<GPUAdapter | null> {
 }
 
 /**
- * Selects `preferred` (default: WebGPU) or the first backend after it in `BACKEND_ORDER`
- * that initialises. Never throws: cpu always works.
+ * Selects `preferred` or the first backend after it in `BACKEND_ORDER` that initialises. Without a
+ * preference: WebGPU on a hardware adapter, WASM where WebGPU is only a software fallback
+ * (SwiftShader: a CPU emulating a GPU, where WASM runs the LUCID encode ~15× and a training step
+ * ~100× faster; docs/benchmarks.md). Never throws: cpu always works.
  */
-export async function initBackend(preferred: BackendName = 'webgpu'): Promise<BackendChoice> {
-  const candidates = BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(preferred));
+export async function initBackend(preferred?: BackendName): Promise<BackendChoice> {
   const skipped: string[] = [];
+  if (preferred === undefined && (await webGpuAdapterIsSoftware())) {
+    skipped.push('webgpu skipped: its adapter is a software fallback, slower than WASM (?backend=webgpu forces it)');
+    preferred = 'wasm';
+  }
+  const candidates = BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(preferred ?? 'webgpu'));
   for (const name of candidates) {
     const failure = await trySetBackend(name);
     if (failure === null) {
@@ -126,6 +138,15 @@ async function whyNoWebGpu(): Promise<string | null> {
   if (!('gpu' in navigator)) return 'this browser has no WebGPU (navigator.gpu is undefined)';
   const adapter = await requestBestAdapter();
   return adapter === null ? 'navigator.gpu.requestAdapter() returned no adapter' : null;
+}
+
+/**
+ * The ONNX device for the CLIP towers: WebGPU where tfjs found a hardware adapter, else WASM. On a
+ * software adapter (SwiftShader) ONNX Runtime's WebGPU runs Emoji-CLIP's vision tower ~50× slower
+ * than its WASM build (docs/benchmarks.md), so only the dictionary uses WebGPU there.
+ */
+export function clipDeviceFor(backend: BackendName, softwareAdapter: boolean): 'webgpu' | 'wasm' {
+  return backend === 'webgpu' && !softwareAdapter ? 'webgpu' : 'wasm';
 }
 
 /** True when the adapter tfjs would use is a software fallback (e.g. SwiftShader), false otherwise. */

@@ -2,7 +2,7 @@
  * Loading the model and its dictionary into the worker. The embedded Emoji-CLIP loads from the
  * app's own files; a hub model is only downloaded once the user picks it.
  */
-import type { BackendName } from '../backend';
+import { type BackendName, clipDeviceFor } from '../backend';
 import { findCatalogEntry } from '../clip/catalog';
 import { errorMessage, type ExplorerPort } from './explorerApi';
 import { clearImages } from './imageActions';
@@ -20,13 +20,9 @@ function setDictionary(update: Partial<DictionaryState>): void {
   useAppStore.setState((state) => ({ dictionary: { ...state.dictionary, ...update } }));
 }
 
-/**
- * The ONNX device for the CLIP towers: WebGPU where the page found a hardware adapter, else WASM.
- * On a software adapter (SwiftShader) ONNX Runtime's WebGPU runs Emoji-CLIP's vision tower ~50×
- * slower than its WASM build (docs/benchmarks.md), so only the dictionary uses WebGPU there.
- */
+/** The ONNX device for the CLIP towers (see `clipDeviceFor`); WASM while no backend is chosen. */
 export function modelDevice(backend: BackendName | null, softwareAdapter = false): ModelDevice {
-  return backend === 'webgpu' && !softwareAdapter ? 'webgpu' : 'wasm';
+  return backend === null ? 'wasm' : clipDeviceFor(backend, softwareAdapter);
 }
 
 /** Where a pretrained dictionary for `modelId` is served (`public/dictionaries/<id>/`). */

@@ -1,17 +1,7 @@
-import {
-  BACKEND_ORDER,
-  describeWebGpuAdapter,
-  initBackend,
-  type BackendName,
-  webGpuAdapterIsSoftware,
-} from '../backend';
+import { describeWebGpuAdapter, initBackend, type BackendName, webGpuAdapterIsSoftware } from '../backend';
 import { setCompute } from './store';
 
-/** Reads an optional `?backend=webgpu|wasm|cpu` override from the page URL. */
-export function backendFromUrl(search: string): BackendName | undefined {
-  const requested = new URLSearchParams(search).get('backend');
-  return BACKEND_ORDER.find((name) => name === requested);
-}
+export { backendFromUrl } from '../backend';
 
 /** Chooses the compute backend and records the outcome in the store. */
 export async function startCompute(preferred?: BackendName): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
-import { describeWebGpuAdapter, switchBackend } from '../backend';
+import { clipDeviceFor, describeWebGpuAdapter, switchBackend, webGpuAdapterIsSoftware } from '../backend';
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
@@ -78,8 +78,11 @@ function tensorMemory(): { numBytes: number; numBytesInGPU?: number; numBytesAll
 }
 
 const api: BenchWorkerApi = {
-  async load(backend, clipDevice = backend) {
+  async load(backend, requestedClipDevice) {
     const choice = await switchBackend(backend);
+    // As the app: the towers on WebGPU only with a hardware adapter (modelDevice).
+    const clipDevice =
+      requestedClipDevice ?? clipDeviceFor(backend, backend === 'webgpu' && (await webGpuAdapterIsSoftware()));
     const adapter = backend === 'webgpu' ? await describeWebGpuAdapter() : null;
     configureClipForBrowser({ allowRemote: false });
     let started = performance.now();

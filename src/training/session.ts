@@ -89,11 +89,14 @@ export function createTrainingSession(): TrainingApi {
     emit({ type: 'notice', level, message });
   }
 
-  /** The tfjs backend, chosen once (WebGPU → WASM → cpu); a lost GPU device is watched from then on. */
-  function ensureBackend(preferred: BackendName = 'webgpu'): Promise<BackendName> {
+  /**
+   * The tfjs backend, chosen once (WebGPU → WASM → cpu; without a preference, WASM where WebGPU is a
+   * software fallback); a lost GPU device is watched from then on.
+   */
+  function ensureBackend(preferred?: BackendName): Promise<BackendName> {
     backend ??= initBackend(preferred).then((choice) => {
       device.watch();
-      if (choice.backend !== preferred) notice('info', `Training on ${choice.backend}: ${choice.reason}`);
+      if (choice.backend !== (preferred ?? 'webgpu')) notice('info', `Training on ${choice.backend}: ${choice.reason}`);
       return choice.backend;
     });
     return backend;

@@ -70,7 +70,7 @@ export interface ExplorerApi {
  */
 export interface ExplorerWorkerApi extends ExplorerApi {
   /** The tfjs backend for the dictionary: call first (a restarted worker after a lost GPU asks for WASM). */
-  useBackend(preferred: BackendName): Promise<BackendName>;
+  useBackend(preferred?: BackendName): Promise<BackendName>;
   /** The tfjs backend the dictionary runs on. */
   backendInUse(): Promise<string>;
   /** Test hook: destroys the WebGPU device tfjs computes on, as a driver reset would. */

@@ -9,7 +9,7 @@
  * page holds stay valid. A call in flight when the fault happens is retried once on the new worker.
  */
 import { proxy, type Remote, wrap } from 'comlink';
-import type { BackendName } from '../backend';
+import { type BackendName, backendFromUrl } from '../backend';
 import { type ExplorerApi, type ExplorerWorkerApi, type HubSettings, isWorkerFaultMessage } from './api';
 
 /** What the page is told after a fault: what happened and whether the explorer is back. */
@@ -81,7 +81,10 @@ class ResilientExplorer implements ExplorerClient {
   private readonly images = new Map<number, KeptImage>();
   private readonly listeners = new Set<(fault: ExplorerFault) => void>();
 
-  constructor() {
+  /** `preferred`: the tfjs backend the page asked for (`?backend=`); none lets the worker choose. */
+  constructor(preferred: BackendName | undefined) {
+    this.backend = preferred ?? null;
+    void this.generation.remote.useBackend(preferred);
     this.watch(this.generation);
   }
 
@@ -120,7 +123,7 @@ class ResilientExplorer implements ExplorerClient {
   /** Rebuilds the failed worker's state in `generation`; returns what it restored, for the notice. */
   private async replay(generation: Generation): Promise<string> {
     const remote = generation.remote;
-    const backend = await remote.useBackend(this.backend ?? 'webgpu');
+    const backend = await remote.useBackend(this.backend ?? undefined);
     const restored: string[] = [];
     if (this.model) {
       // Off the GPU once it has failed: the CLIP towers go to WASM as well.
@@ -255,6 +258,6 @@ let client: ExplorerClient | undefined;
 
 /** The page's handle on the explorer worker (started on first use; one per page). */
 export function explorer(): ExplorerClient {
-  client ??= new ResilientExplorer();
+  client ??= new ResilientExplorer(backendFromUrl(window.location.search));
   return client;
 }

@@ -25,11 +25,12 @@ let encoderKey = '';
 let dictionary: LoadedDictionary | undefined;
 const images = new Map<number, { codes: Codes; grid: [number, number] }>();
 let nextImageId = 1;
-// The tfjs backend for the LUCID core (WebGPU → WASM → cpu), chosen once per worker: on first use,
-// or by `useBackend` (a worker restarted after a lost GPU device starts on WASM).
+// The tfjs backend for the LUCID core (WebGPU → WASM → cpu; without a preference, WASM where WebGPU
+// is a software fallback), chosen once per worker: by `useBackend`, which the page calls first (with
+// the page's `?backend=`, or WASM after a lost GPU device), else on first use.
 let backend: Promise<BackendChoice> | undefined;
 
-function ensureBackend(preferred: BackendName = 'webgpu'): Promise<BackendChoice> {
+function ensureBackend(preferred?: BackendName): Promise<BackendChoice> {
   backend ??= initBackend(preferred).then((choice) => {
     if (choice.backend === 'webgpu') watchDevice((tf.backend() as WebGPUBackend).device);
     return choice;
