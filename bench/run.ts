@@ -122,7 +122,8 @@ async function openApp(browser: Browser, backend: BenchBackend): Promise<{ page:
   return { page, appReadyMs: Date.now() - started };
 }
 
-async function load(page: Page, backend: BenchBackend, clipDevice = backend): Promise<BenchLoad> {
+/** Loads the bench worker; the CLIP towers go where the app puts them unless `clipDevice` says. */
+async function load(page: Page, backend: BenchBackend, clipDevice?: BenchBackend): Promise<BenchLoad> {
   return page.evaluate(([name, clip]) => window.__lucidBench!.load(name, clip), [backend, clipDevice] as const);
 }
 
@@ -417,7 +418,10 @@ try {
 }
 
 const adapter = (record[`webgpu.load`] as BenchLoad | undefined)?.adapter ?? 'none';
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; WebGPU adapter: ${adapter}`;
+const clipOn = BACKENDS.map((b) => `${b} column: ${(record[`${b}.load`] as BenchLoad | undefined)?.onnxDevice}`);
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; WebGPU adapter: ${adapter}; ` +
+  `CLIP towers on (as the app chooses) ${clipOn.join(', ')}`;
 const output = [
   `LUCID Explorer benchmark — Emoji-CLIP (public/models/emoji-clip) + dictionary public/dictionaries/emoji-clip`,
   `${machine}; cold = first run in a fresh page, warm = median of ${REPEATS} later runs; ${Math.round((Date.now() - started) / 1000)} s`,
