@@ -28,6 +28,7 @@ import type {
   TextToNeurons,
 } from '../src/bench/api';
 import type { BenchmarkResult } from '../src/training/api';
+import { chromiumLaunchOptions, useLavapipe as lavapipe } from '../e2e/chromium';
 import { makeImageFolder } from './images';
 
 const PORT = 4231;
@@ -40,7 +41,6 @@ const TRAIN_STEPS = Number(process.env.BENCH_TRAIN_STEPS ?? 5);
 /** Timings of training per backend and of the reference; the median is reported. */
 const TRAIN_REPEATS = Number(process.env.BENCH_TRAIN_REPEATS ?? 3);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
-const lavapipe = process.env.LUCID_WEBGPU === 'lavapipe';
 const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? (lavapipe ? 'wasm,webgpu' : 'wasm')).split(',');
 const FIXTURES = [
   'dog.png',
@@ -81,27 +81,7 @@ async function waitForServer(url: string): Promise<void> {
 }
 
 function launch(): Promise<Browser> {
-  // As playwright.config.ts.
-  const args = [
-    '--headless=new',
-    '--no-sandbox',
-    '--enable-unsafe-webgpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ];
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!lavapipe) return chromium.launch({ executablePath, args });
-  return chromium.launch({
-    executablePath,
-    args: [...args, '--use-gl=angle', '--use-angle=vulkan', '--use-vulkan=native', '--ignore-gpu-blocklist'].concat(
-      '--use-webgpu-adapter=opengles',
-    ),
-    ignoreDefaultArgs: ['--use-angle=swiftshader-webgl', '--enable-unsafe-swiftshader'],
-    env: { ...process.env, VK_ICD_FILENAMES: '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json' },
-  });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 /** A fresh page of the app on `backend`, once its own model and dictionary are loaded (so it is idle). */

@@ -179,6 +179,6 @@ export interface TrainingApi {
   testBackend(): Promise<string>;
   /** Throws an error no handler catches, as a bug in the worker would (the page restarts it). */
   testCrash(): Promise<void>;
-  /** Trains the benchmark configuration on synthetic activations (bench/trainingThroughput.ts). */
+  /** Trains the benchmark configuration on synthetic activations (`npm run bench`). */
   testBenchmark(backend: BackendName, steps: number, pairs: number): Promise<BenchmarkResult>;
 }

@@ -1,6 +1,6 @@
 /**
  * Training throughput of one fixed configuration on synthetic activations, on whatever tfjs
- * backend is active (bench/trainingThroughput.ts runs it on WebGPU and WASM in headless Chromium;
+ * backend is active (`npm run bench`, bench/run.ts, runs it on WebGPU and WASM in headless Chromium;
  * bench/reference_trainer.py runs the same sizes in PyTorch). Synthetic data keeps the CLIP
  * towers and image decoding out of the timing: only the LUCID step is measured.
  */
