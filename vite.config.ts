@@ -1,7 +1,6 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
 import { type Plugin, defineConfig } from 'vite';
-import { viteStaticCopy } from 'vite-plugin-static-copy';
 
 /**
  * Port of `vite preview` used by the Playwright e2e tests. `LUCID_PORT` and `LUCID_DIST` let two
@@ -57,20 +56,7 @@ function contentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [
-    react(),
-    contentSecurityPolicy(),
-    // ONNX Runtime's WASM binaries, served by the app itself (transformers.js would use a CDN).
-    viteStaticCopy({
-      targets: [
-        {
-          src: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.{mjs,wasm}',
-          dest: 'ort',
-          rename: { stripBase: true },
-        },
-      ],
-    }),
-  ],
+  plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
   // tfjs with its WebGPU, WebGL and WASM backends is ~1.5 MB minified by itself.
   build: { chunkSizeWarningLimit: 2000, outDir: OUT_DIR },

@@ -1,14 +1,12 @@
 import { env } from '@huggingface/transformers';
+// ONNX Runtime's asyncify build (WebGPU and WASM in one), emitted by Vite under /assets/ — the same
+// file ONNX Runtime's own bundle references, so the app ships it once. Its JavaScript loader is
+// embedded in that bundle, so only the binary's URL is given.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { configureClipEnvironment } from './environment';
 
-/** ONNX Runtime's asyncify build (WebGPU and WASM in one), copied to `/ort/` by vite.config.ts. */
-export const ORT_WASM_PATHS = {
-  mjs: `${import.meta.env.BASE_URL}ort/ort-wasm-simd-threaded.asyncify.mjs`,
-  wasm: `${import.meta.env.BASE_URL}ort/ort-wasm-simd-threaded.asyncify.wasm`,
-};
-
 /**
- * Browser: the embedded model from the app's own `/models/`, ONNX Runtime's binaries from `/ort/`;
+ * Browser: the embedded model from the app's own `/models/`, ONNX Runtime's binary from `/assets/`;
  * the hub only when the user picks a hub model (`remoteHost` lets tests serve a fake hub locally).
  */
 export function configureClipForBrowser(options: { allowRemote: boolean; remoteHost?: string }): void {
@@ -20,10 +18,10 @@ export function configureClipForBrowser(options: { allowRemote: boolean; remoteH
     allowLocal: !options.allowRemote,
     allowRemote: options.allowRemote,
     remoteHost: options.remoteHost,
-    wasmPaths: { mjs: origin + ORT_WASM_PATHS.mjs, wasm: origin + ORT_WASM_PATHS.wasm },
+    wasmPaths: { wasm: new URL(ortWasmUrl, origin || undefined).href },
   });
-  // transformers.js would copy ONNX Runtime's loader into the Cache API and import() it from a blob:
-  // URL, which the Content Security Policy refuses (script-src 'self', docs/security.md); imported
-  // from /ort/ it is cached by the browser's HTTP cache instead.
+  // transformers.js would copy ONNX Runtime's files into the Cache API and import() the loader from a
+  // blob: URL, which the Content Security Policy refuses (script-src 'self', docs/security.md); the
+  // browser's HTTP cache keeps them instead.
   env.useWasmCache = false;
 }

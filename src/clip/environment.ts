@@ -11,7 +11,7 @@ export interface ClipEnvironment {
   /** Hub base URL; defaults to huggingface.co. Tests point it at a local server. */
   remoteHost?: string;
   /** ONNX Runtime's asyncify build, served by the app itself (browser only; never a CDN). */
-  wasmPaths?: { mjs: string; wasm: string };
+  wasmPaths?: { mjs?: string; wasm: string };
 }
 
 /** Applies an environment to transformers.js' global settings (call before loading a model). */
