@@ -9,14 +9,14 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { EMBEDDED_MODEL_ID } from '../src/clip/catalog';
-import { decodeImage, loadClipEncoder } from '../src/clip/encoder';
+import { loadClipEncoder } from '../src/clip/encoder';
 import { configureClipForNode } from '../src/clip/nodeEnvironment';
 import { DICTIONARY_FILES, dictionaryFromFiles } from '../src/explain/dictionary';
 import { parseVocabulary } from '../src/interpret/vocabulary';
-import { type RelabelExample, encodeTerms, relabelDictionary } from '../src/training/relabel';
+import { encodeTerms, relabelDictionary } from '../src/training/relabel';
+import { loadFixtureExamples } from '../src/training/testing/fixtureExamples';
 
 const DICTIONARY_DIR = 'public/dictionaries/emoji-clip';
-const FIXTURES = 'e2e/fixtures/images';
 
 await tf.setBackend('wasm');
 configureClipForNode();
@@ -29,18 +29,7 @@ const dictionary = dictionaryFromFiles(
   encoder.info,
 );
 const wordnet = parseVocabulary(JSON.parse(await readFile('public/vocab/wordnet-terms.json', 'utf8')));
-const fixtures = JSON.parse(await readFile(path.join(FIXTURES, 'fixtures.json'), 'utf8')) as Record<
-  'singles' | 'scenes',
-  { file: string; caption: string }[]
->;
-const examples: RelabelExample[] = [];
-for (const { file, caption } of [...fixtures.singles, ...fixtures.scenes]) {
-  const image = await encoder.encodeImage(
-    await decodeImage(new Blob([await readFile(path.join(FIXTURES, file))]), file),
-  );
-  const text = await encoder.encodeText(caption);
-  examples.push({ path: file, patches: image.patches, tokens: text.hidden, contentMask: text.contentMask, caption });
-}
+const examples = await loadFixtureExamples(encoder);
 // A run's largest folder (MAX_IMAGES = 2,000 in session.ts), of which 300 are used.
 const many = Array.from({ length: 2000 }, (_, i) => examples[i % examples.length]);
 

@@ -90,7 +90,7 @@ export async function requestBestAdapter(): Promise<GPUAdapter | null> {
  */
 export async function initBackend(preferred?: BackendName): Promise<BackendChoice> {
   const skipped: string[] = [];
-  if (preferred === undefined && (await webGpuAdapterIsSoftware())) {
+  if (preferred === undefined && (await describeWebGpuAdapter())?.software) {
     skipped.push('webgpu skipped: its adapter is a software fallback, slower than WASM (?backend=webgpu forces it)');
     preferred = 'wasm';
   }
@@ -149,17 +149,22 @@ export function clipDeviceFor(backend: BackendName, softwareAdapter: boolean): '
   return backend === 'webgpu' && !softwareAdapter ? 'webgpu' : 'wasm';
 }
 
-/** True when the adapter tfjs would use is a software fallback (e.g. SwiftShader), false otherwise. */
-export async function webGpuAdapterIsSoftware(): Promise<boolean> {
-  return (await requestBestAdapter())?.info.isFallbackAdapter ?? false;
+/** The WebGPU adapter in use, from one adapter request; null if there is none. */
+export interface WebGpuAdapterSummary {
+  /** "vendor / architecture / device / description (mode[, software fallback])". */
+  description: string;
+  /** A software fallback (e.g. SwiftShader): a CPU emulating a GPU. */
+  software: boolean;
 }
 
-/** "vendor / architecture / device / description" of the WebGPU adapter in use, or null if none. */
-export async function describeWebGpuAdapter(): Promise<string | null> {
+export async function describeWebGpuAdapter(): Promise<WebGpuAdapterSummary | null> {
   const adapter = await requestBestAdapter();
   if (adapter === null) return null;
   const { vendor, architecture, device, description, isFallbackAdapter } = adapter.info;
   const name = [vendor, architecture, device, description].filter((part) => part !== '').join(' / ');
   const mode = adapter.features.has('core-features-and-limits') ? 'core' : 'compatibility mode';
-  return `${name || 'unnamed adapter'} (${mode}${isFallbackAdapter ? ', software fallback' : ''})`;
+  return {
+    description: `${name || 'unnamed adapter'} (${mode}${isFallbackAdapter ? ', software fallback' : ''})`,
+    software: isFallbackAdapter,
+  };
 }

@@ -2,13 +2,7 @@
  * A small typed API on `window` for the e2e tests: only what the UI cannot show.
  * Modelled on tldraw's e2e helpers.
  */
-import {
-  activeBackend,
-  describeWebGpuAdapter,
-  switchBackend,
-  type BackendName,
-  webGpuAdapterIsSoftware,
-} from './backend';
+import { activeBackend, describeWebGpuAdapter, switchBackend, type BackendName } from './backend';
 import { heatmapKey } from './app/imagesSlice';
 import { setCompute, useAppStore } from './app/store';
 import { EMBEDDED_MODEL_ID } from './clip/catalog';
@@ -116,8 +110,12 @@ export function installTestApi(): void {
     async runReferenceStep(backend) {
       const choice = await switchBackend(backend);
       const adapter = backend === 'webgpu' ? await describeWebGpuAdapter() : null;
-      const softwareAdapter = backend === 'webgpu' && (await webGpuAdapterIsSoftware());
-      setCompute({ status: 'ready', ...choice, adapter, softwareAdapter });
+      setCompute({
+        status: 'ready',
+        ...choice,
+        adapter: adapter?.description ?? null,
+        softwareAdapter: !!adapter?.software,
+      });
       // Loaded on demand: the reference step is only needed by tests.
       const { runReferenceStep } = await import('./lucid/selfTest');
       const { loss, terms } = await runReferenceStep();

@@ -1,4 +1,4 @@
-import { describeWebGpuAdapter, initBackend, type BackendName, webGpuAdapterIsSoftware } from '../backend';
+import { describeWebGpuAdapter, initBackend, type BackendName } from '../backend';
 import { setCompute } from './store';
 
 export { backendFromUrl } from '../backend';
@@ -8,8 +8,12 @@ export async function startCompute(preferred?: BackendName): Promise<void> {
   try {
     const choice = await initBackend(preferred);
     const adapter = choice.backend === 'webgpu' ? await describeWebGpuAdapter() : null;
-    const softwareAdapter = choice.backend === 'webgpu' && (await webGpuAdapterIsSoftware());
-    setCompute({ status: 'ready', ...choice, adapter, softwareAdapter });
+    setCompute({
+      status: 'ready',
+      ...choice,
+      adapter: adapter?.description ?? null,
+      softwareAdapter: !!adapter?.software,
+    });
   } catch (error) {
     setCompute({ status: 'failed', reason: String(error) });
   }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
-import { clipDeviceFor, describeWebGpuAdapter, switchBackend, webGpuAdapterIsSoftware } from '../backend';
+import { clipDeviceFor, describeWebGpuAdapter, switchBackend } from '../backend';
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
@@ -80,10 +80,10 @@ function tensorMemory(): { numBytes: number; numBytesInGPU?: number; numBytesAll
 const api: BenchWorkerApi = {
   async load(backend, requestedClipDevice) {
     const choice = await switchBackend(backend);
-    // As the app: the towers on WebGPU only with a hardware adapter (modelDevice).
-    const clipDevice =
-      requestedClipDevice ?? clipDeviceFor(backend, backend === 'webgpu' && (await webGpuAdapterIsSoftware()));
-    const adapter = backend === 'webgpu' ? await describeWebGpuAdapter() : null;
+    const summary = backend === 'webgpu' ? await describeWebGpuAdapter() : null;
+    const adapter = summary?.description ?? null;
+    // As the app: the towers on WebGPU only with a hardware adapter (clipDeviceFor).
+    const clipDevice = requestedClipDevice ?? clipDeviceFor(backend, !!summary?.software);
     configureClipForBrowser({ allowRemote: false });
     let started = performance.now();
     encoder = await loadClipEncoder(EMBEDDED_MODEL_ID, { device: clipDevice });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
-import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
+import { type ClipEncoder, loadClipEncoder } from '../clip/encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../clip/nodeEnvironment';
 import { encodeRows, latentCountOf } from '../explain/analyze';
 import { DICTIONARY_FILES, type LoadedDictionary, disposeDictionary, dictionaryFromFiles } from '../explain/dictionary';
@@ -22,10 +22,10 @@ import {
   relabelDictionary,
   termActivationsKey,
 } from './relabel';
+import { loadFixtureExamples } from './testing/fixtureExamples';
 
 const ROOT = path.resolve(REPO_MODELS_DIR, '../..');
 const DICTIONARY_DIR = path.join(ROOT, 'public/dictionaries/emoji-clip');
-const FIXTURES = path.join(ROOT, 'e2e/fixtures/images');
 /** WordNet terms of the test vocabulary: the first ones (mostly abstract words) and the fixtures' objects. */
 const FIRST_TERMS = 300;
 const OBJECT_TERMS = ['dog', 'cat', 'pizza', 'automobile', 'car', 'apple', 'red', 'face'];
@@ -40,26 +40,6 @@ let examples: RelabelExample[];
 let termActivations: TermActivations;
 let interpretation: Interpretation;
 let tensors: { before: number; after: number };
-
-async function loadExamples(): Promise<RelabelExample[]> {
-  const fixtures = JSON.parse(await readFile(path.join(FIXTURES, 'fixtures.json'), 'utf8')) as Record<
-    'singles' | 'scenes',
-    { file: string; caption: string }[]
-  >;
-  const out: RelabelExample[] = [];
-  for (const { file, caption } of [...fixtures.singles, ...fixtures.scenes]) {
-    const image = await encoder.encodeImage(
-      await decodeImage(new Blob([await readFile(path.join(FIXTURES, file))]), file),
-    );
-    if (file === UNCAPTIONED) {
-      out.push({ path: file, patches: image.patches });
-      continue;
-    }
-    const text = await encoder.encodeText(caption);
-    out.push({ path: file, patches: image.patches, tokens: text.hidden, contentMask: text.contentMask, caption });
-  }
-  return out;
-}
 
 /** A term's code computed directly: per latent, its largest Top-K code over the term's content tokens [m]. */
 async function directTermCode(text: string): Promise<Float32Array> {
@@ -96,7 +76,7 @@ beforeAll(async () => {
     [...wordnet.slice(0, FIRST_TERMS), ...wordnet.slice(FIRST_TERMS).filter((t) => OBJECT_TERMS.includes(t.text))],
     'pizza',
   );
-  examples = await loadExamples();
+  examples = await loadFixtureExamples(encoder, [UNCAPTIONED]);
   // Encoding may build per-model tensors once and keep them with the model (analyze.ts caches
   // folded encoders); encode once of each modality first, so the count below sees only leaks.
   await encodeRows(dictionary, 'image', examples[0].patches);
