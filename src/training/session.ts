@@ -205,8 +205,9 @@ export function createTrainingSession(): TrainingApi {
       patches = (await clip.encodeImage(await decodeImage(image.file!, image.path))).patches;
     } catch (error) {
       // Decoding errors already start with the file's name; others get it here.
-      const message = (error as Error).message.replace(new RegExp(`^${escapeRegExp(image.path)}: `), '');
-      return { failed: `${image.path}: skipped: ${message}` };
+      const prefix = `${image.path}: `;
+      const message = (error as Error).message;
+      return { failed: `${prefix}skipped: ${message.startsWith(prefix) ? message.slice(prefix.length) : message}` };
     }
     if (!image.caption) return { patches };
     try {
@@ -749,8 +750,4 @@ export function createTrainingSession(): TrainingApi {
     },
   };
   return api;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
