@@ -1,0 +1,320 @@
+#!/usr/bin/python3
+"""Pretrains a LUCID dictionary from activation shards with PyTorch (CPU, or CUDA when present)
+and writes the files the app and `lucid` load: <out>/<name>.safetensors and <out>/<name>.config.json.
+
+Shards are the ones `tools/lucid/extract.ts` writes (src/pipeline/shards.ts: safetensors with
+patches [n, Np, dI], tokens [n, T, dT], tokenMask, alignMask, and index.json). The objective is
+tools/train/lucid_torch.py; every `--no-…` flag switches one of its changes off (the ablation in
+docs/dictionary.md). Validation FVU and dead fraction are printed every --eval-every steps; a
+checkpoint (weights + Adam state + counters) is written every --checkpoint-every steps, and
+--resume continues from it.
+
+Usage:
+  /usr/bin/python3 tools/train/lucid_train.py --fit /tmp/lucid-shards/fit \\
+      --validation /tmp/lucid-shards/validation --out /tmp/lucid-runs --name lucid --steps 6000
+"""
+
+import argparse
+import json
+import math
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lucid_torch as L  # noqa: E402
+
+WEIGHTS_FORMAT = "lucid-sae"
+WEIGHTS_VERSION = 1
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8 : 8 + n].decode("utf-8"))
+    data = memoryview(raw)[8 + n :]
+    metadata = header.pop("__metadata__", {})
+    out = {}
+    for name, e in header.items():
+        if e["dtype"] != "F32":
+            raise SystemExit(f"{path}: tensor {name} has dtype {e['dtype']}; only F32 is read")
+        b, end = e["data_offsets"]
+        out[name] = np.frombuffer(data[b:end], dtype="<f4").reshape(e["shape"]).copy()
+    return out, metadata
+
+
+def write_safetensors(path, tensors, metadata):
+    header = {"__metadata__": metadata}
+    offset = 0
+    blobs = []
+    for name, array in tensors.items():
+        a = np.ascontiguousarray(array, dtype="<f4")
+        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
+        offset += a.nbytes
+        blobs.append(a.tobytes())
+    text = json.dumps(header)
+    text += " " * ((8 - (8 + len(text.encode())) % 8) % 8)
+    with open(path + ".tmp", "wb") as f:
+        f.write(struct.pack("<Q", len(text.encode())))
+        f.write(text.encode())
+        for blob in blobs:
+            f.write(blob)
+    os.replace(path + ".tmp", path)
+
+
+def load_shards(directory, limit=None):
+    """Every shard of a directory, concatenated: (index, patches, tokens, tokenMask, alignMask)."""
+    with open(os.path.join(directory, "index.json")) as f:
+        index = json.load(f)
+    parts = {"patches": [], "tokens": [], "tokenMask": [], "alignMask": []}
+    count = 0
+    for shard in index["shards"]:
+        tensors, _ = read_safetensors(os.path.join(directory, shard["file"]))
+        for key in parts:
+            parts[key].append(tensors[key])
+        count += shard["count"]
+        if limit and count >= limit:
+            break
+    return index, {key: torch.from_numpy(np.concatenate(v)) for key, v in parts.items()}
+
+
+def norm_stats(data):
+    """Mean and scale (1 / √ mean ‖x − mean‖²) of all patches and of the real tokens (normStats.ts)."""
+    d_i = data["patches"].shape[2]
+    d_t = data["tokens"].shape[2]
+    first = slice(0, min(1000, data["patches"].shape[0]))
+    patches = data["patches"][first].reshape(-1, d_i).double()
+    real = data["tokenMask"][first].reshape(-1) > 0
+    tokens = data["tokens"][first].reshape(-1, d_t)[real].double()
+    stats = {}
+    for name, rows in (("image", patches), ("text", tokens)):
+        mean = rows.mean(0)
+        msn = (rows - mean).square().sum(1).mean()
+        stats[name] = (mean.float(), float(1 / math.sqrt(float(msn))))
+    return stats
+
+
+def normalise(data, stats):
+    mean_i, scale_i = stats["image"]
+    mean_t, scale_t = stats["text"]
+    data["patches"] = (data["patches"] - mean_i) * scale_i
+    data["tokens"] = (data["tokens"] - mean_t) * scale_t * data["tokenMask"].unsqueeze(2)
+    return data
+
+
+def batch_of(data, idx, ablate_function_words=False):
+    """Pairs idx as tensors, captions trimmed to the longest real caption of the batch."""
+    token_mask = data["tokenMask"][idx]
+    length = int(token_mask.sum(1).max())
+    align = data["alignMask"][idx, :length]
+    if ablate_function_words:
+        # Function words (and punctuation) back in: every real token but BOS and EOS.
+        tm = token_mask[:, :length]
+        n = tm.sum(1).long()
+        align = tm.clone()
+        align[:, 0] = 0
+        align[torch.arange(len(idx)), (n - 1).clamp_min(0)] = 0
+    return data["patches"][idx], data["tokens"][idx, :length], token_mask[:, :length], align
+
+
+@torch.no_grad()
+def validate(model, data, options, max_pairs=2000):
+    """FVU per modality, dead fraction (never among the Top-K on any validation token), bimodal
+    fraction of shared latents, and mean shared share of the codes."""
+    n = min(max_pairs, data["patches"].shape[0])
+    m = L.latent_count(model.config)
+    fired_i = torch.zeros(m, dtype=torch.bool)
+    fired_t = torch.zeros(m, dtype=torch.bool)
+    res = {"image": [0.0, 0.0], "text": [0.0, 0.0]}
+    shared_share = [0.0, 0.0]
+    ms = model.config["nShared"]
+    for start in range(0, n, 100):
+        idx = torch.arange(start, min(start + 100, n))
+        patches, tokens, tmask, _ = batch_of(data, idx)
+        for modality, x, w in (
+            ("image", patches.reshape(-1, patches.shape[2]), None),
+            ("text", tokens.reshape(-1, tokens.shape[2]), tmask.reshape(-1)),
+        ):
+            _, _, z = L.encode(model, modality, x, options)
+            x_hat = L.decode(model, modality, z)
+            ww = torch.ones(x.shape[0]) if w is None else w
+            res[modality][0] += float(((x - x_hat).square().sum(1) * ww).sum())
+            res[modality][1] += float(((x - 0).square().sum(1) * ww).sum())  # inputs are centred
+            active = (z > 0) & (ww.unsqueeze(1) > 0)
+            if modality == "image":
+                fired_i |= active.any(0)
+                shared_share[0] += float(active[:, :ms].sum()) / max(1.0, float(active.sum()))
+            else:
+                fired_t |= active.any(0)
+                shared_share[1] += float(active[:, :ms].sum()) / max(1.0, float(active.sum()))
+    batches = math.ceil(n / 100)
+    fired = fired_i | fired_t
+    return {
+        "fvuImage": res["image"][0] / res["image"][1],
+        "fvuText": res["text"][0] / res["text"][1],
+        "dead": float((~fired).float().mean()),
+        "deadShared": float((~fired[:ms]).float().mean()) if ms else float("nan"),
+        "bimodal": float((fired_i[:ms] & fired_t[:ms]).float().mean()) if ms else float("nan"),
+        "sharedShareImage": shared_share[0] / batches,
+        "sharedShareText": shared_share[1] / batches,
+    }
+
+
+def save_dictionary(model, stats, path_prefix, about):
+    tensors = {}
+    for modality in L.MODALITIES:
+        for field in ("W_enc", "b_enc", "W_dec", "b_pre"):
+            tensors[f"{modality}.{field}"] = model.p(modality, field).detach().numpy()
+        tensors[f"norm.{modality}.mean"] = stats[modality][0].numpy()
+        tensors[f"norm.{modality}.scale"] = np.float32(stats[modality][1]).reshape(())
+    # The app clamps the dustbin cost the same way when it draws the transport plan.
+    tensors["gcmt.dustbin_cost"] = np.float32(float(model.dustbin_cost(True))).reshape(())
+    config = dict(model.config)
+    write_safetensors(
+        path_prefix + ".safetensors",
+        tensors,
+        {"format": WEIGHTS_FORMAT, "version": str(WEIGHTS_VERSION), "config": json.dumps(config)},
+    )
+    with open(path_prefix + ".config.json", "w") as f:
+        json.dump({"format": WEIGHTS_FORMAT, "version": WEIGHTS_VERSION, "config": config, "about": about}, f, indent=2)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--fit", required=True)
+    ap.add_argument("--validation", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--name", default="lucid")
+    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--pairs", type=int, default=64, help="image–caption pairs per step")
+    ap.add_argument("--contrast-group", type=int, default=16, help="pairs per GCMT/contrast group")
+    ap.add_argument("--shared", type=int, default=512)
+    ap.add_argument("--image-private", type=int, default=128)
+    ap.add_argument("--text-private", type=int, default=128)
+    ap.add_argument("--k", type=int, default=16)
+    ap.add_argument("--k-private", type=int, default=4)
+    ap.add_argument("--align-k", type=int, default=32)
+    ap.add_argument("--aux-weight", type=float, default=0.5)
+    ap.add_argument("--gcmt-weight", type=float, default=0.5)
+    ap.add_argument("--contrast-weight", type=float, default=0.5)
+    ap.add_argument("--dustbin", type=float, default=0.6)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--dead-after", type=int, default=200_000)
+    ap.add_argument("--no-gcmt", action="store_true", help="no alignment and no contrast (baseline)")
+    ap.add_argument("--no-private-cap", action="store_true")
+    ap.add_argument("--no-aux-preact", action="store_true")
+    ap.add_argument("--no-sparse-align", action="store_true")
+    ap.add_argument("--no-dustbin-clamp", action="store_true")
+    ap.add_argument("--function-words-in", action="store_true")
+    ap.add_argument("--data-init", action="store_true", help="shared decoder rows start at data rows")
+    ap.add_argument("--fit-limit", type=int, default=None, help="use only the first N fit pairs")
+    ap.add_argument("--eval-every", type=int, default=500)
+    ap.add_argument("--checkpoint-every", type=int, default=500)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    prefix = os.path.join(args.out, args.name)
+
+    index, fit = load_shards(args.fit, args.fit_limit)
+    _, val = load_shards(args.validation)
+    stats = norm_stats(fit)
+    fit = normalise(fit, stats)
+    val = normalise(val, stats)
+    n_fit = fit["patches"].shape[0]
+    grid = tuple(index["grid"])
+    options = {
+        "privateCap": not args.no_private_cap,
+        "auxPreActivation": not args.no_aux_preact,
+        "sparseAlign": not args.no_sparse_align,
+        "dustbinClamp": not args.no_dustbin_clamp,
+        "contrastGroup": args.contrast_group,
+    }
+    config = {
+        "dImage": index["dImage"], "dText": index["dText"],
+        "nShared": args.shared, "nImagePrivate": args.image_private, "nTextPrivate": args.text_private,
+        "k": args.k, "kPrivate": args.k_private if options["privateCap"] else args.k,
+        "alignK": args.align_k if options["sparseAlign"] else 0,
+        "kAux": 64, "deadAfterTokens": args.dead_after, "auxWeight": args.aux_weight,
+        "gcmtWeight": 0 if args.no_gcmt else args.gcmt_weight,
+        "contrastWeight": 0 if args.no_gcmt else args.contrast_weight,
+        "contrastTemperature": 0.05, "sinkhornEpsilon": 0.05, "sinkhornIterations": 30,
+        "structuralSmoothing": 0.3, "dustbinCostInit": args.dustbin, "learningRate": args.lr,
+    }
+    gen = torch.Generator().manual_seed(args.seed)
+    sample_rows = lambda x: x.reshape(-1, x.shape[-1])[torch.randint(0, x.shape[0] * x.shape[1], (4096,), generator=gen)]  # noqa: E731
+    real_tokens = fit["tokens"][:2000].reshape(-1, config["dText"])[fit["tokenMask"][:2000].reshape(-1) > 0]
+    model = L.create_lucid(
+        config, args.seed,
+        sample_rows(fit["patches"][:2000]) if args.data_init else None,
+        real_tokens if args.data_init else None,
+    )
+    trainer = L.Trainer(model, options, grid)
+    start_step = 0
+    ckpt = prefix + ".ckpt.pt"
+    if args.resume and os.path.exists(ckpt):
+        state = torch.load(ckpt)
+        with torch.no_grad():
+            for name, value in state["params"].items():
+                model.params[name].copy_(value)
+        trainer.optimizer.load_state_dict(state["optimizer"])
+        trainer.tokens_since_fired = state["tokensSinceFired"]
+        start_step = state["step"]
+        gen.set_state(state["generator"])
+        print(f"resumed at step {start_step}", flush=True)
+
+    started = time.time()
+    log = []
+    last = {}
+    for step in range(start_step, args.steps):
+        # Linear warm-up over 2 % of the steps, cosine decay to 10 % of the rate.
+        warm = max(1, args.steps // 50)
+        t = step / max(1, args.steps - 1)
+        lr = args.lr * min(1.0, (step + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
+        idx = torch.randint(0, n_fit, (args.pairs,), generator=gen)
+        last = trainer.step(batch_of(fit, idx, args.function_words_in), lr)
+        if (step + 1) % 50 == 0:
+            rate = (step + 1 - start_step) / (time.time() - started)
+            print(
+                f"step {step + 1}/{args.steps} {rate:.2f} it/s "
+                + " ".join(f"{k}={v:.4f}" for k, v in last.items())
+                + f" dustbin={float(model.dustbin_cost(options['dustbinClamp'])):.3f}",
+                flush=True,
+            )
+        if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
+            v = validate(model, val, options)
+            v["step"] = step + 1
+            log.append(v)
+            print("validation " + json.dumps(v), flush=True)
+        if (step + 1) % args.checkpoint_every == 0 or step + 1 == args.steps:
+            torch.save(
+                {
+                    "params": {k: p.detach().clone() for k, p in model.params.items()},
+                    "optimizer": trainer.optimizer.state_dict(),
+                    "tokensSinceFired": trainer.tokens_since_fired,
+                    "step": step + 1,
+                    "generator": gen.get_state(),
+                },
+                ckpt + ".tmp",
+            )
+            os.replace(ckpt + ".tmp", ckpt)
+            save_dictionary(model, stats, prefix, {
+                "encoder": index["encoder"], "trainer": "tools/train/lucid_train.py (PyTorch)",
+                "steps": step + 1, "batch": args.pairs, "fitPairs": n_fit,
+                "options": json.dumps(options), "trainSeconds": round(time.time() - started),
+            })
+    with open(prefix + ".validation.json", "w") as f:
+        json.dump({"args": vars(args), "options": options, "log": log, "lastStep": last}, f, indent=1)
+    print("wrote", prefix + ".safetensors", flush=True)
+
+
+if __name__ == "__main__":
+    main()
