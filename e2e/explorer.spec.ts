@@ -97,6 +97,14 @@ test('the pairs view draws the transport plan with its dustbin mass', async ({ p
     timeout: 60_000,
   });
   await expect(page.locator('.dustbin')).toContainText('Dustbin');
+  await page
+    .getByRole('list', { name: 'Words of the caption' })
+    .getByRole('button', { name: /^dog\b/ })
+    .click();
+  await expect(page.getByRole('img', { name: /where “dog” went on scene_dog_pizza.png/ })).toBeVisible();
+  await expect(page.locator('.pairs-word-heat figcaption')).toContainText(
+    /\d+(\.\d)?% of its mass went to the dustbin/,
+  );
   await shot(page, 'pairs', testInfo);
 });
 
@@ -105,6 +113,8 @@ test('the concept map renders, filters and opens a latent page; the URL restores
   await expect(page.getByRole('img', { name: /map of \d+ concepts/ })).toBeVisible();
   const points = await page.locator('svg circle').count();
   expect(points).toBeGreaterThan(100);
+  await page.getByLabel('Search concepts').fill('qzxv');
+  await expect(page.getByText('No concept matches “qzxv”.')).toBeVisible();
   await page.getByLabel('Search concepts').fill('dog');
   await page.getByRole('list', { name: 'Matching concepts' }).getByRole('button').first().click();
   await expect(page.locator('#latent-heading')).toBeVisible();

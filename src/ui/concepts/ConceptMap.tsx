@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { selectLatent } from '../../app/selectionActions';
-import type { Interpretation } from '../../explain/types';
-import { latentName } from '../latents';
+import type { Interpretation, LatentInfo } from '../../explain/types';
+import { formatPercent } from '../latents';
+import { conceptName } from './conceptFilter';
 import { drawConceptMap, type MapPoint } from './drawConceptMap';
 
 /** Labels are written beside matching points when a search leaves at most this many. */
@@ -20,7 +21,7 @@ export function ConceptMap({ interpretation, matching, selected }: ConceptMapPro
     () =>
       interpretation.latents.map((info) => {
         const [x, y] = interpretation.layout[info.id] ?? [0, 0];
-        return { id: info.id, x, y, label: latentName(info, info.id), category: info.category };
+        return { id: info.id, x, y, label: conceptName(info), title: pointTitle(info), category: info.category };
       }),
     [interpretation],
   );
@@ -36,4 +37,10 @@ export function ConceptMap({ interpretation, matching, selected }: ConceptMapPro
       aria-label={`map of ${points.length} concepts, ${matching.size} matching; scroll to zoom, drag to pan`}
     />
   );
+}
+
+/** "dog (#3), label confidence 62%"; an unnamed latent's name already carries its id. */
+function pointTitle(info: LatentInfo): string {
+  const name = info.label === null ? conceptName(info) : `${info.label} (#${info.id})`;
+  return `${name}, label confidence ${formatPercent(info.confidence)}`;
 }

@@ -3,7 +3,8 @@ import { setTab } from '../../app/selectionActions';
 import type { LatentInfo } from '../../explain/types';
 import { CategoryChip, KindBadge } from '../common/CategoryChip';
 import { PatchEvidence, TermEvidence } from '../common/Evidence';
-import { formatPercent, latentName } from '../latents';
+import { formatPercent } from '../latents';
+import { conceptName } from './conceptFilter';
 import { drawHistogram } from './drawHistogram';
 
 /** The page of one latent: what it is called, where it fires, how strongly and how often. */
@@ -15,12 +16,17 @@ export function LatentPanel({ info }: { info: LatentInfo }) {
   return (
     <article className="latent-panel" aria-labelledby="latent-heading">
       <h3 id="latent-heading">
-        {latentName(info, info.id)} <span className="muted">#{info.id}</span>
+        {info.label ?? 'unnamed'} <span className="muted">#{info.id}</span>
       </h3>
       <p>
         <CategoryChip category={info.category} /> <KindBadge kind={info.kind} />{' '}
-        <span className="muted">label confidence {formatPercent(info.confidence)}</span>
+        <span className="muted">
+          {info.label === null
+            ? `too little evidence for a name (confidence ${formatPercent(info.confidence)})`
+            : `label confidence ${formatPercent(info.confidence)}`}
+        </span>
       </p>
+      {(info.synonyms?.length ?? 0) > 0 && <p className="muted">Also found by: {info.synonyms?.join(', ')}</p>}
       <dl className="rates">
         <dt>Fires on image patches</dt>
         <dd>{formatPercent(info.imageRate)}</dd>
@@ -36,7 +42,7 @@ export function LatentPanel({ info }: { info: LatentInfo }) {
         ref={histogram}
         className="histogram"
         role="img"
-        aria-label={`activation histogram of ${latentName(info, info.id)}`}
+        aria-label={`activation histogram of ${conceptName(info)}`}
       />
       <p className="legend-inline">
         <span className="swatch image" /> image patches <span className="swatch text" /> text tokens

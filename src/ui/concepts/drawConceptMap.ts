@@ -11,7 +11,10 @@ export interface MapPoint {
   id: number;
   x: number;
   y: number;
+  /** Written beside the point. */
   label: string;
+  /** The point's tooltip. */
+  title: string;
   category: Category | null;
 }
 
@@ -65,7 +68,7 @@ export function drawConceptMap(svgElement: SVGSVGElement, drawing: ConceptMapDra
     .attr('fill-opacity', (p) => (drawing.matching.has(p.id) ? 0.9 : 0.08))
     .classed('selected', (p) => p.id === drawing.selected)
     .on('click', (_, p) => drawing.onSelect(p.id));
-  circles.select('title').text((p) => `${p.label} (#${p.id})`);
+  circles.select('title').text((p) => p.title);
 
   const labelled = drawing.points.filter((p) => p.id === drawing.selected || (shown && drawing.matching.has(p.id)));
   const labels = labelLayer

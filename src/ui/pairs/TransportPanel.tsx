@@ -4,6 +4,10 @@ import { useAppStore } from '../../app/store';
 import type { TransportView } from '../../explain/types';
 import { formatPercent } from '../latents';
 import { drawTransport } from './drawTransport';
+import { isAligned } from './planLinks';
+import { WordButtons } from './WordButtons';
+import { WordHeatmap } from './WordHeatmap';
+import './pairs.css';
 
 /** Typing pauses this long before the plan is recomputed. */
 const DEBOUNCE_MS = 400;
@@ -23,7 +27,8 @@ export function TransportPanel() {
   const [imageKey, setImageKey] = useState<number | null>(null);
   const [caption, setCaption] = useState('');
   const [plan, setPlan] = useState<PlanState>({ status: 'idle' });
-  const [hoveredToken, setHoveredToken] = useState<number | null>(null);
+  const [previewToken, setPreviewToken] = useState<number | null>(null);
+  const [pinnedToken, setPinnedToken] = useState<number | null>(null);
   const svg = useRef<SVGSVGElement>(null);
   const selectId = useId();
   const image = analysed.find((candidate) => candidate.key === imageKey) ?? analysed[0];
@@ -36,7 +41,13 @@ export function TransportPanel() {
     const timer = setTimeout(() => {
       setPlan({ status: 'loading' });
       api.transport(imageId, caption).then(
-        (view) => current && setPlan({ status: 'ready', view, imageUrl }),
+        (view) => {
+          if (!current) return;
+          // A new caption renumbers its tokens: a word picked in the old one means nothing here.
+          setPreviewToken(null);
+          setPinnedToken(null);
+          setPlan({ status: 'ready', view, imageUrl });
+        },
         (error: unknown) => current && setPlan({ status: 'failed', error: errorMessage(error) }),
       );
     }, DEBOUNCE_MS);
@@ -46,16 +57,21 @@ export function TransportPanel() {
     };
   }, [api, imageId, imageUrl, caption]);
 
+  // The word shown: the one under the pointer or focus, else the pinned one; never a word outside the alignment.
+  const wanted = previewToken ?? pinnedToken;
+  const activeToken = plan.status === 'ready' && wanted !== null && isAligned(plan.view, wanted) ? wanted : null;
+
   useEffect(() => {
     if (svg.current === null || plan.status !== 'ready') return;
     drawTransport(svg.current, {
       view: plan.view,
       imageUrl: plan.imageUrl,
       imageFit: family === 'clip' ? 'slice' : 'none',
-      hoveredToken,
-      onHoverToken: setHoveredToken,
+      hoveredToken: activeToken,
+      onHoverToken: setPreviewToken,
+      onSelectToken: (token) => setPinnedToken((pinned) => (pinned === token ? null : token)),
     });
-  }, [plan, hoveredToken, family]);
+  }, [plan, activeToken, family]);
 
   if (analysed.length === 0) {
     return <p className="muted">Add an image in the Images tab, then type a caption here to see the alignment.</p>;
@@ -91,14 +107,33 @@ export function TransportPanel() {
           <p className="dustbin">
             Dustbin: {formatPercent(plan.view.dustbinShare.patches)} of the image&apos;s mass and{' '}
             {formatPercent(plan.view.dustbinShare.tokens)} of the caption&apos;s mass stay unmatched.{' '}
-            <span className="muted">Hover a word to see its patches; grey bars are mass sent to the dustbin.</span>
+            <span className="muted">
+              Hover, focus or click a word to see its patches; dimmed words are not aligned; grey bars are mass sent to
+              the dustbin.
+            </span>
           </p>
-          <svg
-            ref={svg}
-            className="transport-plot"
-            role="img"
-            aria-label={`transport plan between ${image?.name ?? 'the image'} and "${caption}"`}
+          <WordButtons
+            view={plan.view}
+            active={activeToken}
+            pinned={pinnedToken}
+            onPreview={setPreviewToken}
+            onPin={setPinnedToken}
           />
+          <div className="pairs-word-view">
+            <WordHeatmap
+              view={plan.view}
+              imageUrl={plan.imageUrl}
+              imageName={image?.name ?? 'the image'}
+              imageFit={family === 'clip' ? 'cover' : 'fill'}
+              token={activeToken}
+            />
+            <svg
+              ref={svg}
+              className="transport-plot"
+              role="img"
+              aria-label={`transport plan between ${image?.name ?? 'the image'} and "${caption}"`}
+            />
+          </div>
         </>
       )}
     </div>

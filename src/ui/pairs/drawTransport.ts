@@ -1,6 +1,7 @@
 /**
  * Draws a GCMT plan: the image with its patch grid on the left, the caption's tokens on the right,
- * a link per heavy patch → token entry (width ∝ mass), each token's dustbin mass as a grey bar.
+ * a link per heavy patch → content-token entry (width ∝ mass), each token's dustbin mass as a grey
+ * bar; tokens outside the alignment (contentMask 0) are dimmed, with no links and no bars.
  * One function, keyed `.join()`s, so redrawing with a new hover or plan only updates what changed.
  */
 import * as d3 from 'd3';
@@ -16,6 +17,8 @@ export interface TransportDrawing {
   /** Token whose links are highlighted, or null for all. */
   hoveredToken: number | null;
   onHoverToken: (token: number | null) => void;
+  /** A click on a content token's row (pins it). */
+  onSelectToken: (token: number) => void;
 }
 
 const IMAGE_SIZE = 280;
@@ -102,7 +105,10 @@ export function drawTransport(svgElement: SVGSVGElement, drawing: TransportDrawi
     .classed('special', (d) => !d.content)
     .classed('hovered', (d) => d.index === hoveredToken)
     .on('mouseenter', (_, d) => drawing.onHoverToken(d.content ? d.index : null))
-    .on('mouseleave', () => drawing.onHoverToken(null));
+    .on('mouseleave', () => drawing.onHoverToken(null))
+    .on('click', (_, d) => {
+      if (d.content) drawing.onSelectToken(d.index);
+    });
   // Token text is set with .text(): captions are user input and never parsed as markup.
   rows.select('text').text((d) => d.text);
   rows
@@ -122,6 +128,6 @@ export function drawTransport(svgElement: SVGSVGElement, drawing: TransportDrawi
     .text((d) =>
       d.content
         ? `${d.text}: ${matched[d.index].toPrecision(3)} matched to patches, ${dustbin[d.index].toPrecision(3)} to the dustbin`
-        : `${d.text}: not a content token (not transported)`,
+        : `${d.text}: not aligned (function words, special tokens and punctuation are not transported)`,
     );
 }

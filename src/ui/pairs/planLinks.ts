@@ -63,3 +63,32 @@ export function patchMasses(view: TransportView, token: number | null): Float32A
   }
   return masses;
 }
+
+/** Whether `token` takes part in the alignment (a content word: not a function word, special token or punctuation). */
+export function isAligned(view: TransportView, token: number): boolean {
+  return view.contentMask[token] === 1;
+}
+
+/**
+ * Where `token`'s mass went on the image: its plan column over the patches (plan[p·(T+1) + token]),
+ * divided by the column's largest entry so the word's own hottest patch is 1 however little mass
+ * it has; all zeros when it sent nothing to patches. [patches], row-major like the grid.
+ */
+export function tokenHeat(view: TransportView, token: number): Float32Array {
+  const { patches, tokens } = planShape(view);
+  const heat = new Float32Array(patches);
+  let max = 0;
+  for (let patch = 0; patch < patches; patch++) {
+    heat[patch] = view.plan[patch * (tokens + 1) + token];
+    max = Math.max(max, heat[patch]);
+  }
+  if (max > 0) for (let patch = 0; patch < patches; patch++) heat[patch] /= max;
+  return heat;
+}
+
+/** Share of `token`'s mass (its whole column, dustbin row included) sent to the dustbin; 0 without mass. */
+export function tokenDustbinShare(view: TransportView, token: number): number {
+  const { matched, dustbin } = tokenMasses(view);
+  const total = matched[token] + dustbin[token];
+  return total > 0 ? dustbin[token] / total : 0;
+}

@@ -1,15 +1,12 @@
 import { useMemo, useState } from 'react';
 import { ALL_CATEGORIES, type Category } from '../../interpret/categories';
 import { DictionaryGate } from '../common/DictionaryGate';
-import { LatentButton } from '../common/LatentButton';
 import { CategoryFilter } from '../concepts/CategoryFilter';
 import { ConceptMap } from '../concepts/ConceptMap';
 import { categoryCounts, matchingLatents } from '../concepts/conceptFilter';
 import { LatentPanel } from '../concepts/LatentPanel';
+import { MatchList } from '../concepts/MatchList';
 import { useInterpretation, useLatentIndex, useSelectedLatent } from '../hooks';
-
-/** Matching concepts listed under the map (the keyboard path to any point). */
-const LIST_LIMIT = 30;
 
 /** Concepts tab: the dictionary as a map of named concepts, with search, filter and latent pages. */
 export function ConceptsView() {
@@ -40,7 +37,6 @@ function Concepts() {
       return next;
     });
   const info = selected === null ? undefined : latents.get(selected);
-  const listed = all.filter((latent) => matching.has(latent.id)).slice(0, LIST_LIMIT);
 
   return (
     <div className="concepts">
@@ -51,23 +47,14 @@ function Concepts() {
             <input
               type="search"
               value={search}
-              placeholder="label or term"
+              placeholder="label, synonym or term"
               onChange={(event) => setSearch(event.target.value)}
             />
           </label>
           <CategoryFilter counts={counts} shown={shown} onToggle={toggle} />
         </div>
         <ConceptMap interpretation={interpretation} matching={matching} selected={selected} />
-        {search !== '' && (
-          <ul className="match-list" aria-label="Matching concepts">
-            {listed.map((latent) => (
-              <li key={latent.id}>
-                <LatentButton id={latent.id} info={latent} showKind />
-              </li>
-            ))}
-            {matching.size > LIST_LIMIT && <li className="muted">and {matching.size - LIST_LIMIT} more…</li>}
-          </ul>
-        )}
+        {search.trim() !== '' && <MatchList latents={all} query={search} categories={shown} />}
       </div>
       {info !== undefined ? (
         <LatentPanel info={info} />
