@@ -49,6 +49,25 @@ describe('Emoji-CLIP in Node', () => {
     expect(activations.patches.every(Number.isFinite)).toBe(true);
   });
 
+  it('gives every patch its projected embedding, CLS removed (vision output patch_embeds)', async () => {
+    const image = await decodeImage(await fixture('dog.png'), 'dog.png');
+    const activations = await encoder.encodeImage(image);
+    const dim = activations.embedding.length;
+    expect(dim).toBe(128);
+    const patchEmbeds = activations.patchEmbeds;
+    expect(patchEmbeds).toBeInstanceOf(Float32Array);
+    if (!patchEmbeds) return;
+    expect(patchEmbeds.length).toBe(144 * dim);
+    expect(patchEmbeds.every(Number.isFinite)).toBe(true);
+    // The CLS row (= image_embeds) is not among them: their mean is some other vector.
+    const mean = new Float32Array(dim);
+    for (let p = 0; p < 144; p++) for (let k = 0; k < dim; k++) mean[k] += patchEmbeds[p * dim + k] / 144;
+    let maxDiff = 0;
+    for (let k = 0; k < dim; k++) maxDiff = Math.max(maxDiff, Math.abs(mean[k] - activations.embedding[k]));
+    expect(maxDiff).toBeGreaterThan(1e-3);
+    expect(patchEmbeds.slice(0, dim)).not.toEqual(activations.embedding);
+  });
+
   it('gives one vector per token with token strings and a content mask', async () => {
     const text = await encoder.encodeText('a dog and a slice of pizza!');
     expect(text.tokens.length).toBe(text.ids.length);

@@ -25,6 +25,13 @@ export interface ImageActivations {
   patches: Float32Array;
   /** Pooled, projected image embedding [projection_dim]. */
   embedding: Float32Array;
+  /**
+   * Every patch's projected embedding (visual_projection(post_layernorm(patch))), CLS removed,
+   * row-major [rows·cols, projection_dim], in the text embedding's space; for the raw patch–text cosine
+   * baseline. Only from a vision graph with a `patch_embeds` output (the embedded Emoji-CLIP, see
+   * tools/emoji-clip/add_patch_embeds.py); undefined otherwise (hub models).
+   */
+  patchEmbeds?: Float32Array;
 }
 
 /** One text as the text tower sees it. */
@@ -156,6 +163,20 @@ async function makeEncoder(
       patches: data.slice(skip * width, (skip + patchCount) * width),
       embedding: Float32Array.from(pooled.data as Float32Array),
     };
+    const projected = output.patch_embeds as Tensor | undefined;
+    if (projected) {
+      const [, projectedTokens, projectionDim] = projected.dims;
+      if (projectedTokens !== tokens) {
+        throw new ClipLoadError(
+          `vision output patch_embeds has ${projectedTokens} tokens, last_hidden_state ${tokens}`,
+        );
+      }
+      result.patchEmbeds = (projected.data as Float32Array).slice(
+        skip * projectionDim,
+        (skip + patchCount) * projectionDim,
+      );
+      projected.dispose();
+    }
     hidden.dispose();
     pooled.dispose();
     return result;
