@@ -94,5 +94,12 @@ export function describeLatent(dictionary: LoadedDictionary, id: number, score: 
   const info: LatentInfo | undefined = dictionary.interpretation?.latents[id];
   const { nShared, nImagePrivate } = dictionary.model.config;
   const kind = id < nShared ? 'shared' : id < nShared + nImagePrivate ? 'image' : 'text';
-  return { id, label: info?.label ?? null, category: info?.category ?? null, kind, score: Number(score.toFixed(4)) };
+  return {
+    id,
+    label: info?.label ?? null,
+    category: info?.category ?? null,
+    confidence: info?.confidence ?? null,
+    kind,
+    score: Number(score.toFixed(4)),
+  };
 }

@@ -5,24 +5,38 @@ import type { TextActivations } from '../clip/encoder';
 import { labelPhrase } from '../clip/prompts';
 import { DICTIONARY_FILES, dictionaryFromFiles } from '../explain/dictionary';
 import type { Interpretation } from '../explain/types';
-import { type DictionaryUnderTest, type EvalData, type EvalPair, evaluate, pointingChance } from '../eval/harness';
+import { BOOTSTRAP_RESAMPLES, type Estimate } from '../eval/bootstrap';
+import {
+  type DictionaryUnderTest,
+  type EvalData,
+  type EvalPair,
+  type EvalResult,
+  evaluate,
+  evaluateRawClip,
+  pointingChance,
+} from '../eval/harness';
 import { toPixelValues } from '../pipeline/pairsDataset';
 import { type Context, CliError } from './context';
 
-/** The held-out evaluation set shipped with a dictionary: reference.png tiles + reference.json truth. */
-export async function loadEvalData(context: Context, dir: string): Promise<EvalData> {
+/** Where each split's atlas lives: test beside the code (never in the app's public folder), validation with the dictionary. */
+export const TEST_SPLIT_PREFIX = 'eval/test';
+export type EvalSplit = 'test' | 'validation';
+
+/** A split's atlas (<prefix>.png tiles + <prefix>.json truth), through the CLIP towers. */
+export async function loadEvalData(context: Context, prefix: string): Promise<EvalData> {
   let truth: { tile: number; columns: number; pairs: EvalPair[] };
   try {
-    truth = JSON.parse(await readFile(path.join(dir, 'reference.json'), 'utf8'));
+    truth = JSON.parse(await readFile(`${prefix}.json`, 'utf8'));
   } catch {
-    throw new CliError(`no held-out set in ${dir} (reference.json and reference.png)`);
+    throw new CliError(`no evaluation set at ${prefix}.json (and ${prefix}.png)`);
   }
-  const atlas = await RawImage.read(path.join(dir, 'reference.png'));
+  const atlas = await RawImage.read(`${prefix}.png`);
   const rgb = atlas.rgb();
   const { encoder } = context;
   const preprocessor = { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
   const { tile, columns } = truth;
   const patches: Float32Array[] = [];
+  const patchEmbeds: (Float32Array | undefined)[] = [];
   const captions: TextActivations[] = [];
   const labelTexts = new Map<string, TextActivations>();
   for (const [i, pair] of truth.pairs.entries()) {
@@ -32,15 +46,28 @@ export async function loadEvalData(context: Context, dir: string): Promise<EvalD
       const from = ((row * tile + y) * rgb.width + col * tile) * 3;
       pixels.set(rgb.data.subarray(from, from + tile * 3), y * tile * 3);
     }
-    patches.push(
-      (await encoder.encodePixels(toPixelValues(pixels, tile, preprocessor.mean, preprocessor.std))).patches,
-    );
-    captions.push(await encoder.encodeText(pair.caption));
+    const image = await encoder.encodePixels(toPixelValues(pixels, tile, preprocessor.mean, preprocessor.std));
+    patches.push(image.patches);
+    patchEmbeds.push(image.patchEmbeds);
+    captions.push(await encodeFitting(context, pair.caption));
     for (const o of pair.objects) {
-      if (!labelTexts.has(o.label)) labelTexts.set(o.label, await encoder.encodeText(labelPhrase(o.label)));
+      if (!labelTexts.has(o.label)) labelTexts.set(o.label, await encodeFitting(context, labelPhrase(o.label)));
     }
   }
-  return { grid: encoder.info.grid, imageSize: tile, pairs: truth.pairs, patches, captions, labelTexts };
+  return { grid: encoder.info.grid, imageSize: tile, pairs: truth.pairs, patches, patchEmbeds, captions, labelTexts };
+}
+
+/** A text's activations; one longer than the text tower reads loses words from its end. */
+async function encodeFitting(context: Context, text: string): Promise<TextActivations> {
+  let words = text.split(' ');
+  for (;;) {
+    try {
+      return await context.encoder.encodeText(words.join(' '));
+    } catch (error) {
+      if (words.length <= 1) throw error;
+      words = words.slice(0, -1);
+    }
+  }
 }
 
 async function loadUnderTest(context: Context, name: string, dir: string): Promise<DictionaryUnderTest> {
@@ -69,82 +96,94 @@ async function loadUnderTest(context: Context, name: string, dir: string): Promi
   };
 }
 
-/** `lucid eval`: every measure for LUCID and the baselines shipped beside it. */
-export async function evalCommand(context: Context, dir: string, log: (line: string) => void) {
-  const data = await loadEvalData(context, dir);
-  log(`held-out set: ${data.pairs.length} pairs`);
-  const tests = [
-    await loadUnderTest(context, 'LUCID', dir),
-    await loadUnderTest(context, 'shared Top-K, no GCMT', path.join(dir, 'baselines/shared-topk')),
-    await loadUnderTest(context, 'per-modality SAEs, Hungarian-matched', path.join(dir, 'baselines/per-modality')),
-  ];
-  const results = [];
-  for (const test of tests) {
-    log(`evaluating ${test.name}`);
+/** The dictionaries `lucid eval` compares: LUCID and the baselines shipped beside it (docs/results.md). */
+const UNDER_TEST = [
+  ['LUCID', '.'],
+  ['shared Top-K, no GCMT', 'baselines/shared-topk'],
+  ['random decoder (control)', 'baselines/random'],
+] as const;
+
+/** `lucid eval`: every measure for LUCID, the baselines and the raw-CLIP baseline, on one split. */
+export async function evalCommand(
+  context: Context,
+  dir: string,
+  log: (line: string) => void,
+  split: EvalSplit = 'test',
+) {
+  const prefix = split === 'test' ? TEST_SPLIT_PREFIX : path.join(dir, 'reference');
+  const data = await loadEvalData(context, prefix);
+  log(`${split} split: ${data.pairs.length} pairs from ${prefix}.png`);
+  const results: EvalResult[] = [];
+  for (const [name, sub] of UNDER_TEST) {
+    const folder = path.join(dir, sub);
+    const test = await loadUnderTest(context, name, folder).catch((error: unknown) => {
+      log(`skipping ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    });
+    if (!test) continue;
+    log(`evaluating ${name}`);
     results.push(await evaluate(test, data));
   }
-  return { heldOutPairs: data.pairs.length, pointingChance: pointingChance(data), results };
+  const raw = evaluateRawClip(data);
+  return {
+    split,
+    pairs: data.pairs.length,
+    pointingChance: pointingChance(data),
+    results,
+    rawClip: raw,
+    bootstrapResamples: BOOTSTRAP_RESAMPLES,
+  };
 }
 
-/** The results as the Markdown table in docs/results.md. */
-export function resultsMarkdown(report: Awaited<ReturnType<typeof evalCommand>>): string {
-  const header =
-    '| dictionary | correspondence | pointing | mIoU | label precision | distinct labels (top 100) | FVU image | FVU text | L0 image | L0 text | dead | bimodal |';
-  const rows = report.results.map((r) =>
-    [
-      r.name,
-      r.correspondence,
-      r.pointing,
-      r.mIoU,
-      r.labelPrecision,
-      r.labelDistinctShare,
-      r.metrics.fvuImage.toFixed(3),
-      r.metrics.fvuText.toFixed(3),
-      r.metrics.l0Image.toFixed(1),
-      r.metrics.l0Text.toFixed(1),
-      r.metrics.deadFraction.toFixed(3),
-      r.metrics.bimodalFraction.toFixed(3),
-    ].join(' | '),
-  );
-  return [header, '|' + ' --- |'.repeat(12), ...rows.map((r) => `| ${r} |`)].join('\n');
-}
+type Report = Awaited<ReturnType<typeof evalCommand>>;
 
-/** docs/results.md: the table, the chance level and the counts, with how they were produced. */
-export function resultsDocument(report: Awaited<ReturnType<typeof evalCommand>>): string {
-  const counts = report.results[0].counts;
-  const categories = report.results
-    .map(
+const cell = (e: Estimate | null | undefined) =>
+  !e || Number.isNaN(e.value) ? '—' : `${e.value.toFixed(3)} [${e.low.toFixed(3)}, ${e.high.toFixed(3)}]`;
+
+/** The results as the Markdown tables of docs/results.md. */
+export function resultsMarkdown(report: Report): string {
+  const meaning = [
+    '| dictionary | naming | naming control | naming − control | distinct first concepts | correspondence | retrieval P@5 | pointing | wrong-label control | pointing − control | mIoU |',
+    '|' + ' --- |'.repeat(11),
+    ...report.results.map(
       (r) =>
-        `| ${r.name} | ${['object', 'scene', 'action', 'attribute', 'abstract'].map((c) => r.categories[c] ?? 0).join(' | ')} |`,
-    )
-    .join('\n');
-  return `# Results: LUCID against the baselines
+        `| ${r.name} | ${cell(r.naming)} | ${cell(r.namingControl)} | ${cell(r.namingGap)} | ${cell(r.distinctFirst)} | ${cell(r.correspondence)} | ${cell(r.retrieval)} | ${cell(r.pointing)} | ${cell(r.pointingControl)} | ${cell(r.pointingGap)} | ${cell(r.mIoU)} |`,
+    ),
+  ];
+  if (report.rawClip) {
+    const r = report.rawClip;
+    meaning.push(
+      `| raw CLIP patch–text cosine | — | — | — | — | — | ${cell(r.retrieval)} | ${cell(r.pointing)} | ${cell(r.pointingControl)} | ${cell(r.pointingGap)} | ${cell(r.mIoU)} |`,
+    );
+  }
+  const fit = [
+    '| dictionary | FVU image | FVU text | L0 image | L0 text | dead (all) | dead shared | bimodal shared | tokens |',
+    '|' + ' --- |'.repeat(9),
+    ...report.results.map((r) =>
+      r.metrics
+        ? `| ${r.name} | ${r.metrics.fvuImage.toFixed(3)} | ${r.metrics.fvuText.toFixed(3)} | ${r.metrics.l0Image.toFixed(1)} | ${r.metrics.l0Text.toFixed(1)} | ${r.metrics.deadFraction.toFixed(3)} | ${r.deadShared?.toFixed(3) ?? '—'} | ${r.metrics.bimodalFraction.toFixed(3)} | ${r.tokens} |`
+        : `| ${r.name} | — | — | — | — | — | — | — | — |`,
+    ),
+  ];
+  return [...meaning, '', ...fit].join('\n');
+}
 
-Produced by \`npx lucid eval --write-docs\` (also \`docs/results.json\`) on the ${report.heldOutPairs} held-out pairs
-shipped with the dictionary (\`public/dictionaries/emoji-clip/reference.*\`: OpenMoji style, never seen by
-Emoji-CLIP; ${counts.singles} single-emoji images, ${counts.objects} objects in scenes). Definitions: METHOD.md
-"Measures" as implemented in \`src/eval/harness.ts\`; how the dictionaries were trained: docs/dictionary.md.
+/** docs/results.md: the tables, the chance level and the counts, with how they were produced. */
+export function resultsDocument(report: Report): string {
+  const counts = report.results[0]?.counts ?? { singles: 0, objects: 0 };
+  return `# Results: LUCID against the baselines (${report.split} split)
+
+Produced by \`npx lucid eval --write-docs\` (also \`docs/results.json\`) on the **${report.split} split**:
+${report.pairs} pairs (\`${report.split === 'test' ? TEST_SPLIT_PREFIX : 'reference'}.png\`, OpenMoji style, never seen by Emoji-CLIP;
+emoji that neither the dictionary's fit split nor its validation split contains; ${counts.singles} single-emoji
+images, ${counts.objects} objects in scenes). No name, evidence tile, vocabulary entry, threshold or
+choice of run reads this split (docs/evaluation.md). Every value is the mean over items with its
+bootstrap 95 % interval [low, high] (${report.bootstrapResamples} resamples, percentile method).
+Definitions: docs/evaluation.md, as implemented in \`src/eval/harness.ts\`; how the dictionaries were
+trained: docs/dictionary.md.
 
 ${resultsMarkdown(report)}
 
-- **correspondence**: single-emoji images whose strongest concept latent (max pre-activation over patches)
-  is the strongest concept latent of their label's phrase ("a dog face"); for the per-modality SAEs the
-  text latent is mapped to its Hungarian-matched image latent.
-- **pointing / mIoU**: for each object of a scene, the heatmap of its label's phrase (its five strongest
-  concept latents, weighted) peaks inside the object's box / IoU of the map thresholded at half its
-  maximum with the box's patches. Chance (a random patch): **${report.pointingChance}**.
-- **label precision**: share of a labelled concept latent's top reference images (up to 6) whose emoji
-  labels or keywords contain a word of its automatic label, averaged over latents; **distinct labels**:
-  share of distinct labels among the 100 most frequently firing labelled latents (1 = no collapse).
-- **dead**: latents that never fire on these pairs; **bimodal**: shared latents that fire on both modalities.
-- The raw-CLIP patch–text cosine baseline is not in the table: Emoji-CLIP's ONNX export gives patch
-  hidden states but not the vision projection, so patch and text vectors are not in one space here.
-  \`tools/emoji-clip/pointing.py\` measured it on the PyTorch checkpoint (different scenes): about chance.
-
-Labelled concept latents per category (the categories of their labels, from WordNet):
-
-| dictionary | object | scene | action | attribute | abstract |
-| --- | --- | --- | --- | --- | --- |
-${categories}
+Pointing chance (a random patch): **${report.pointingChance}**.
 `;
 }

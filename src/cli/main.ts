@@ -18,7 +18,8 @@ const USAGE = `usage: lucid <command> [options]
   ground --batch <file.jsonl>         one {"image","text"} per line → one JSON result per line
   neurons <text>                      tokens and the neurons the text fires
   train --images <folder> --out <folder> [--steps N]   fine-tune on a folder (captions optional)
-  eval [--write-docs]                 every measure for LUCID and the baselines
+  eval [--split test|validation] [--write-docs]
+                                      every measure for LUCID and the baselines, with 95% intervals
 options: --model <folder>  --dict <folder>  --json  --top N`;
 
 async function main(argv: string[]): Promise<void> {
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<void> {
       steps: { type: 'string', default: '200' },
       out: { type: 'string' },
       'write-docs': { type: 'boolean', default: false },
+      split: { type: 'string', default: 'test' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -112,7 +114,10 @@ async function main(argv: string[]): Promise<void> {
       break;
     }
     case 'eval': {
-      const report = await evalCommand(context, values.dict ?? DEFAULT_DICTIONARY_DIR, log);
+      if (values.split !== 'test' && values.split !== 'validation') {
+        throw new CliError(`--split must be test or validation, got "${values.split}"`, 2);
+      }
+      const report = await evalCommand(context, values.dict ?? DEFAULT_DICTIONARY_DIR, log, values.split);
       if (values['write-docs']) {
         await writeFile('docs/results.json', JSON.stringify(report, null, 2) + '\n');
         await writeFile('docs/results.md', resultsDocument(report));

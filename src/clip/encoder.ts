@@ -14,6 +14,7 @@ import {
 import { type ModelFamily, findCatalogEntry } from './catalog';
 import { MAX_IMAGE_SIDE, checkImageBytes, imageTypeName } from '../pipeline/imageHeader';
 import { ClipInputError, ClipLoadError } from './errors';
+import { isFunctionToken } from './functionWords';
 
 /** One image as the vision tower sees it. */
 export interface ImageActivations {
@@ -237,8 +238,10 @@ async function makeEncoder(
       const pooled = (output.text_embeds ?? output.pooler_output) as Tensor;
       const width = hidden.dims[2];
       const tokens = ids.map((tokenId) => idToToken.get(tokenId) ?? `[${tokenId}]`);
+      // Content tokens take part in alignment and in the views' rankings: not special tokens,
+      // punctuation or function words (src/clip/functionWords.ts, one list for both).
       const contentMask = Uint8Array.from(ids, (tokenId, i) =>
-        specialIds.has(tokenId) || !/[\p{L}\p{N}]/u.test(tokens[i]) ? 0 : 1,
+        specialIds.has(tokenId) || !/[\p{L}\p{N}]/u.test(tokens[i]) || isFunctionToken(tokens, i) ? 0 : 1,
       );
       const result: TextActivations = {
         tokens,

@@ -1,18 +1,20 @@
 import type { TextActivations } from '../clip/encoder';
-import { type Codes, encodeRows, latentCountOf } from '../explain/analyze';
+import { isFunctionWord } from '../clip/functionWords';
+import { type Codes, encodeRows, latentCountOf, rankForDictionary } from '../explain/analyze';
 import type { LoadedDictionary } from '../explain/dictionary';
-import type { Interpretation } from '../explain/types';
-import { type LatentLabel, labelCollapse } from '../interpret/labels';
+import type { Interpretation, ScoredLatent } from '../explain/types';
 import type { HostPairBatch } from '../lucid/batch';
 import { type DictionaryMetrics, measureDictionary } from '../lucid/metrics';
 import { normalizeRows } from '../lucid/normalization';
+import { type Estimate, bootstrapDistinctShare, bootstrapMean } from './bootstrap';
 import { boxMask, pointingHit, thresholdIoU } from './pointing';
+import { rawCosineHeat } from './rawCosine';
 
 /** A held-out image–caption pair with its objects' labels, tags and boxes (pixels). */
 export interface EvalPair {
   caption: string;
   kind: 'single' | 'scene';
-  objects: { label: string; tags: string[]; box: number[] }[];
+  objects: { label: string; tags: string[]; box: number[]; hexcode?: string }[];
 }
 
 /** Held-out data, already through the CLIP towers (raw activations). */
@@ -22,6 +24,8 @@ export interface EvalData {
   pairs: EvalPair[];
   /** Patch activations of each pair's image [patches · dImage]. */
   patches: Float32Array[];
+  /** Projected patch embeddings [patches · projection] where the model exports them (raw-CLIP baseline). */
+  patchEmbeds: (Float32Array | undefined)[];
   captions: TextActivations[];
   /** Text activations of each object label's phrase ("a dog face"), by label. */
   labelTexts: Map<string, TextActivations>;
@@ -35,149 +39,234 @@ export interface DictionaryUnderTest {
   /** Latent ranges [start, end) that express concepts for images and for text. */
   imageLatents: [number, number];
   textLatents: [number, number];
-  /** For two separate SAEs: text latent → matched image latent (Hungarian on co-activation); else identity. */
+  /** For two separate SAEs: text latent → matched image latent; else identity. */
   textToImage?: Map<number, number>;
 }
 
 export interface EvalResult {
   name: string;
-  metrics: DictionaryMetrics;
-  /** Single-emoji images whose top concept latent equals the top latent of their label's phrase. */
-  correspondence: number;
+  /** FVU, L0, dead and bimodal fractions on the split's pairs (null for the raw-CLIP baseline). */
+  metrics: DictionaryMetrics | null;
+  /** Dead shared latents: never among the Top-K on any of the split's tokens (`tokens` of them). */
+  deadShared: number | null;
+  tokens: number;
+  /** Single-object images where one of the first three listed concepts shares a content word with the label or tags. */
+  naming: Estimate | null;
+  /** The same concepts scored against another image's words. */
+  namingControl: Estimate | null;
+  namingGap: Estimate | null;
+  /** Distinct first concepts over the single-object images. */
+  distinctFirst: Estimate | null;
+  /** The label phrase's first shared concept is the image's first shared concept. */
+  correspondence: Estimate | null;
+  /** Precision@5 of the label phrase's first shared concept over the single-object images. */
+  retrieval: Estimate;
   /** Scene objects whose label's heatmap peaks inside the object's box. */
-  pointing: number;
-  /** Mean IoU of the heatmap thresholded at half its maximum with the box. */
-  mIoU: number;
-  /** Share of a labelled latent's top reference images whose tags contain its label (mean over latents). */
-  labelPrecision: number;
-  /** Distinct labels among the 100 most frequently firing labelled latents. */
-  labelDistinctShare: number;
-  /** Labelled concept latents per category. */
-  categories: Record<string, number>;
-  counts: { singles: number; objects: number; labelled: number };
+  pointing: Estimate;
+  /** The same with a label of an object not in the scene (wrong-label control). */
+  pointingControl: Estimate;
+  pointingGap: Estimate;
+  mIoU: Estimate;
+  counts: { singles: number; objects: number };
 }
 
-/** Rounds for reports. */
-const round = (v: number) => Number(v.toFixed(4));
-
-function argmaxOver(codes: Codes, m: number, [start, end]: [number, number], rows?: Uint8Array): [number, number] {
-  let best = -1;
-  let bestValue = 0;
-  for (let r = 0; r < codes.rows; r++) {
-    if (rows && !rows[r]) continue;
-    for (let j = start; j < end; j++) {
-      const v = codes.pre[r * m + j];
-      if (v > bestValue) [best, bestValue] = [j, v];
-    }
-  }
-  return [best, bestValue];
+/** Content words of a label or tag: lower case, no function words. */
+export function contentWords(s: string): string[] {
+  return (s.toLowerCase().match(/[a-z][a-z'-]*/g) ?? []).filter((w) => !isFunctionWord(w));
 }
 
-/** The text's strongest concept latents (max code over content tokens), best first. */
-function textConcepts(codes: Codes, k: number, mask: Uint8Array, [start, end]: [number, number], limit: number) {
-  const best = new Map<number, number>();
-  for (let r = 0; r < codes.rows; r++) {
-    if (!mask[r]) continue;
-    for (let j = 0; j < k; j++) {
-      const id = codes.ids[r * k + j];
-      const v = codes.values[r * k + j];
-      if (v > 0 && id >= start && id < end) best.set(id, Math.max(best.get(id) ?? 0, v));
-    }
-  }
-  return [...best].sort((a, b) => b[1] - a[1]).slice(0, limit);
+/** Words an image's ground truth is described by (labels and tags of its objects). */
+function truthWords(pair: EvalPair): Set<string> {
+  return new Set(pair.objects.flatMap((o) => [...contentWords(o.label), ...o.tags.flatMap(contentWords)]));
 }
 
-function wordsOf(s: string): string[] {
-  return s.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
+/** How a scorer (a dictionary or raw CLIP) reads an image and a text. */
+interface Scorer {
+  /** Per patch, the heat of a text [patches]. */
+  heat(image: number, text: TextActivations, textCodes: Codes | null): Float32Array;
+  /** Score of an image for a text (retrieval). */
+  imageScore(image: number, text: TextActivations, textCodes: Codes | null): number;
 }
 
-/** Runs every measure of METHOD.md on one dictionary. */
-export async function evaluate(test: DictionaryUnderTest, data: EvalData): Promise<EvalResult> {
+/** The first listed concept of `ranked` inside a latent range, or −1. */
+function firstIn(ranked: readonly ScoredLatent[], [start, end]: [number, number]): number {
+  return ranked.find((n) => n.id >= start && n.id < end)?.id ?? -1;
+}
+
+/**
+ * Runs every measure of METHOD.md ("Measures") on one dictionary; `docs/results.md` defines them.
+ * Naming and correspondence read the concepts in the order the product lists them
+ * (src/explain/conceptRanking.ts).
+ */
+export async function evaluate(test: DictionaryUnderTest, data: EvalData, seed = 1): Promise<EvalResult> {
   const { dictionary } = test;
   const m = latentCountOf(dictionary);
-  const { k } = dictionary.model.config;
-  const map = (j: number) => (test.textToImage ? (test.textToImage.get(j) ?? -1) : j);
-  const np = data.grid[0] * data.grid[1];
+  const map = (j: number) => (j < 0 ? -1 : test.textToImage ? (test.textToImage.get(j) ?? -1) : j);
+  const labels = test.interpretation?.latents;
 
   const imageCodes: Codes[] = [];
   for (const patches of data.patches) imageCodes.push(await encodeRows(dictionary, 'image', patches));
-  const labelCodes = new Map<string, Codes>();
-  for (const [label, text] of data.labelTexts) labelCodes.set(label, await encodeRows(dictionary, 'text', text.hidden));
-
-  let singles = 0;
-  let agree = 0;
-  let objects = 0;
-  let hits = 0;
-  let iouSum = 0;
-  data.pairs.forEach((pair, i) => {
-    for (const object of pair.objects) {
-      const text = data.labelTexts.get(object.label);
-      const codes = labelCodes.get(object.label);
-      if (!text || !codes) continue;
-      if (pair.kind === 'single') {
-        singles++;
-        const [imageTop] = argmaxOver(imageCodes[i], m, test.imageLatents);
-        const [textTop] = argmaxOver(codes, m, test.textLatents, text.contentMask);
-        if (textTop >= 0 && map(textTop) === imageTop) agree++;
-      } else {
-        objects++;
-        const heat = new Float32Array(np);
-        for (const [id, score] of textConcepts(codes, k, text.contentMask, test.textLatents, 5)) {
-          const target = map(id);
-          if (target < 0) continue;
-          for (let p = 0; p < np; p++) heat[p] += score * imageCodes[i].pre[p * m + target];
-        }
-        const mask = boxMask(object.box, data.grid, data.imageSize);
-        if (pointingHit(heat, mask)) hits++;
-        iouSum += thresholdIoU(heat, mask);
-      }
-    }
-  });
-
-  // Label precision: a labelled concept latent's top reference images should show its label.
-  let precisionSum = 0;
-  let labelled = 0;
-  const categories: Record<string, number> = {};
-  const interpretation = test.interpretation;
-  if (interpretation) {
-    for (const latent of interpretation.latents) {
-      if (!latent.label || latent.id < test.textLatents[0] || latent.id >= test.textLatents[1]) continue;
-      const evidence = interpretation.latents[map(latent.id)]?.topPatches ?? [];
-      if (evidence.length === 0) continue;
-      labelled++;
-      categories[String(latent.category)] = (categories[String(latent.category)] ?? 0) + 1;
-      const labelWords = wordsOf(latent.label);
-      let correct = 0;
-      for (const { image } of evidence) {
-        const truth = new Set(
-          (data.pairs[image]?.objects ?? []).flatMap((o) => [...wordsOf(o.label), ...o.tags.flatMap(wordsOf)]),
-        );
-        if (labelWords.some((w) => truth.has(w))) correct++;
-      }
-      precisionSum += correct / evidence.length;
-    }
+  const imageRanked = imageCodes.map((codes) => rankForDictionary(dictionary, codes, 'image'));
+  const textCodes = new Map<string, Codes>();
+  const textRanked = new Map<string, ScoredLatent[]>();
+  for (const [label, text] of data.labelTexts) {
+    const codes = await encodeRows(dictionary, 'text', text.hidden);
+    textCodes.set(label, codes);
+    textRanked.set(label, rankForDictionary(dictionary, codes, 'text', text.contentMask));
   }
-  // Label collapse: distinct labels among the 100 most frequently firing labelled concept latents.
-  const collapse = interpretation
-    ? labelCollapse(
-        interpretation.latents
-          .filter((l) => l.id >= test.textLatents[0] && l.id < test.textLatents[1])
-          .map((l) => ({ latent: l.id, label: l.label, mass: l.imageRate + l.textRate }) as LatentLabel),
-        100,
-      )
-    : { distinctShare: NaN };
+  const typicalImage = (id: number) => labels?.[id]?.typical?.image || 1;
+  const scorer: Scorer = {
+    heat(image, text) {
+      const ranked = textRanked.get(labelOf(text)) ?? [];
+      const used = ranked.filter((n) => n.id >= test.textLatents[0] && n.id < test.textLatents[1]).slice(0, 5);
+      const codes = imageCodes[image];
+      const heat = new Float32Array(codes.rows);
+      for (const { id, score } of used) {
+        const target = map(id);
+        if (target < 0) continue;
+        for (let p = 0; p < codes.rows; p++) heat[p] += score * codes.pre[p * m + target];
+      }
+      return heat;
+    },
+    imageScore(image, text) {
+      const top = map(firstIn(textRanked.get(labelOf(text)) ?? [], test.textLatents));
+      if (top < 0) return 0;
+      const codes = imageCodes[image];
+      let best = 0;
+      for (let p = 0; p < codes.rows; p++) best = Math.max(best, codes.pre[p * m + top]);
+      return best / typicalImage(top);
+    },
+  };
+  const labelOf = labelLookup(data);
+
+  const singles = data.pairs.flatMap((pair, i) => (pair.kind === 'single' ? [i] : []));
+  const naming: number[] = [];
+  const namingControl: number[] = [];
+  const firsts: number[] = [];
+  const agree: number[] = [];
+  singles.forEach((i, s) => {
+    const listed = imageRanked[i].slice(0, 3);
+    const words = (id: number) => contentWords(labels?.[id]?.label ?? '');
+    const other = data.pairs[singles[(s + Math.floor(singles.length / 2)) % singles.length]];
+    const own = truthWords(data.pairs[i]);
+    const control = truthWords(other);
+    naming.push(listed.some((n) => words(n.id).some((w) => own.has(w))) ? 1 : 0);
+    namingControl.push(listed.some((n) => words(n.id).some((w) => control.has(w))) ? 1 : 0);
+    firsts.push(imageRanked[i][0]?.id ?? -1);
+    const label = data.pairs[i].objects[0].label;
+    const textTop = map(firstIn(textRanked.get(label) ?? [], test.textLatents));
+    agree.push(textTop >= 0 && textTop === firstIn(imageRanked[i], test.imageLatents) ? 1 : 0);
+  });
+  const named = labels !== undefined;
 
   return {
     name: test.name,
     metrics: await measureDictionary(dictionary.model, batchesFor(dictionary, data)),
-    correspondence: round(agree / Math.max(singles, 1)),
-    pointing: round(hits / Math.max(objects, 1)),
-    mIoU: round(iouSum / Math.max(objects, 1)),
-    labelPrecision: round(precisionSum / Math.max(labelled, 1)),
-    labelDistinctShare: round(collapse.distinctShare),
-    categories,
-    counts: { singles, objects, labelled },
+    ...deadSharedOf(
+      test,
+      imageCodes,
+      [...data.labelTexts.keys()].map((l) => textCodes.get(l)!),
+      data,
+    ),
+    naming: named ? bootstrapMean(naming, undefined, seed) : null,
+    namingControl: named ? bootstrapMean(namingControl, undefined, seed) : null,
+    namingGap: named ? bootstrapMean(naming, namingControl, seed) : null,
+    distinctFirst: bootstrapDistinctShare(firsts, seed),
+    correspondence: bootstrapMean(agree, undefined, seed),
+    ...groundingMeasures(scorer, data, seed),
+    counts: { singles: singles.length, objects: countObjects(data) },
   };
+}
+
+/** The raw-CLIP baseline: heat = cosine of projected patch embeddings with the projected label phrase. */
+export function evaluateRawClip(
+  data: EvalData,
+  seed = 1,
+): Pick<EvalResult, 'retrieval' | 'pointing' | 'pointingControl' | 'pointingGap' | 'mIoU'> | null {
+  if (data.patchEmbeds.some((e) => !e)) return null;
+  const np = data.grid[0] * data.grid[1];
+  const scorer: Scorer = {
+    heat: (image, text) => rawCosineHeat(data.patchEmbeds[image]!, np, text.embedding),
+    imageScore: (image, text) => Math.max(...rawCosineHeat(data.patchEmbeds[image]!, np, text.embedding)),
+  };
+  return groundingMeasures(scorer, data, seed);
+}
+
+function labelLookup(data: EvalData): (text: TextActivations) => string {
+  const byText = new Map<TextActivations, string>();
+  for (const [label, text] of data.labelTexts) byText.set(text, label);
+  return (text) => byText.get(text) ?? '';
+}
+
+function countObjects(data: EvalData): number {
+  return data.pairs.reduce((n, p) => n + (p.kind === 'scene' ? p.objects.length : 0), 0);
+}
+
+/**
+ * Retrieval, pointing (with its wrong-label control) and mIoU, for any scorer.
+ * The wrong label of a scene object is the first object label of a later scene that is not in this
+ * scene: a concept that is surely absent, so its heatmap should not find this object's box.
+ */
+function groundingMeasures(scorer: Scorer, data: EvalData, seed: number) {
+  const singles = data.pairs.flatMap((pair, i) => (pair.kind === 'single' ? [i] : []));
+  const scenes = data.pairs.flatMap((pair, i) => (pair.kind === 'scene' ? [i] : []));
+  const retrieval: number[] = [];
+  for (const i of singles) {
+    const label = data.pairs[i].objects[0].label;
+    const text = data.labelTexts.get(label)!;
+    const queryWords = new Set(contentWords(label));
+    const ranked = singles
+      .map((j) => ({ j, score: scorer.imageScore(j, text, null) }))
+      .sort((a, b) => b.score - a.score || a.j - b.j)
+      .slice(0, 5);
+    const hits = ranked.filter(({ j }) => [...truthWords(data.pairs[j])].some((w) => queryWords.has(w))).length;
+    retrieval.push(hits / 5);
+  }
+  const hits: number[] = [];
+  const controls: number[] = [];
+  const ious: number[] = [];
+  scenes.forEach((i, s) => {
+    const pair = data.pairs[i];
+    const present = new Set(pair.objects.map((o) => o.label));
+    for (const [o, object] of pair.objects.entries()) {
+      const mask = boxMask(object.box, data.grid, data.imageSize);
+      const heat = scorer.heat(i, data.labelTexts.get(object.label)!, null);
+      hits.push(pointingHit(heat, mask) ? 1 : 0);
+      ious.push(thresholdIoU(heat, mask));
+      let wrong = '';
+      for (let step = 1; step < scenes.length && !wrong; step++) {
+        const candidates = data.pairs[scenes[(s + step) % scenes.length]].objects;
+        const candidate = candidates[o % candidates.length].label;
+        if (!present.has(candidate)) wrong = candidate;
+      }
+      controls.push(wrong ? (pointingHit(scorer.heat(i, data.labelTexts.get(wrong)!, null), mask) ? 1 : 0) : 0);
+    }
+  });
+  return {
+    retrieval: bootstrapMean(retrieval, undefined, seed),
+    pointing: bootstrapMean(hits, undefined, seed),
+    pointingControl: bootstrapMean(controls, undefined, seed),
+    pointingGap: bootstrapMean(hits, controls, seed),
+    mIoU: bootstrapMean(ious, undefined, seed),
+  };
+}
+
+/** Shared latents that never enter the Top-K on any patch, caption token or label-phrase token of the split. */
+function deadSharedOf(test: DictionaryUnderTest, images: Codes[], labels: Codes[], data: EvalData) {
+  const { nShared, k } = test.dictionary.model.config;
+  if (nShared === 0) return { deadShared: null, tokens: 0 };
+  const fired = new Uint8Array(nShared);
+  let tokens = 0;
+  for (const codes of images) {
+    tokens += codes.rows;
+    for (let j = 0; j < codes.rows * k; j++) if (codes.values[j] > 0 && codes.ids[j] < nShared) fired[codes.ids[j]] = 1;
+  }
+  for (const codes of labels) {
+    tokens += codes.rows;
+    for (let j = 0; j < codes.rows * k; j++) if (codes.values[j] > 0 && codes.ids[j] < nShared) fired[codes.ids[j]] = 1;
+  }
+  tokens += data.captions.reduce((n, c) => n + c.tokens.length, 0);
+  return { deadShared: 1 - fired.reduce((a, b) => a + b, 0) / nShared, tokens };
 }
 
 /** The chance rate of the pointing game: the mean share of patches inside each scene object's box. */
@@ -192,7 +281,7 @@ export function pointingChance(data: EvalData): number {
       n++;
     }
   });
-  return round(sum / Math.max(n, 1));
+  return Number((sum / Math.max(n, 1)).toFixed(4));
 }
 
 /** Normalised held-out batches of 32 pairs for the reconstruction measures. */

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageActivations, TextActivations } from '../clip/encoder';
-import type { Modality } from '../lucid/config';
+import { type Modality, privateRange } from '../lucid/config';
 import { type FoldedEncoder, foldEncoder, foldedPreActivations } from '../lucid/encode';
 import { guidedTransport } from '../lucid/losses';
 import { normalizeRows } from '../lucid/normalization';
 import type { LucidModel } from '../lucid/model';
+import { rankConcepts } from './conceptRanking';
 import type { LoadedDictionary } from './dictionary';
-import { topKRow } from './topK';
+import { capPrivateRow, topKRow } from './topK';
 import type { ImageAnalysis, ScoredLatent, TextAnalysis, TransportView } from './types';
 
 /** Pre-Top-K activations of one image or text: what every view is computed from. */
@@ -76,12 +77,21 @@ export async function encodeRows(
   const pre = tf.tidy(() => foldedPreActivations(encoder, tf.tensor2d(normalized, [rows, width])));
   const preData = (await pre.data()) as Float32Array;
   pre.dispose();
-  for (let r = 0; r < rows; r++) topKRow(preData, r * m, m, k, ids, values, r * k);
+  const [privateStart, privateEnd] = privateRange(model.config, modality);
+  for (let r = 0; r < rows; r++) {
+    capPrivateRow(preData, r * m + privateStart, r * m + privateEnd, model.config.kPrivate);
+    topKRow(preData, r * m, m, k, ids, values, r * k);
+  }
   return { rows, pre: preData, ids, values };
 }
 
 /** Latents ranked by their largest Top-K code over the given rows (all rows when `use` is omitted). */
 export function rankByMaxCode(codes: Codes, k: number, use?: Uint8Array): ScoredLatent[] {
+  return [...maxCodes(codes, k, use)].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
+}
+
+/** Each fired latent's largest Top-K code over the given rows (all rows when `use` is omitted). */
+export function maxCodes(codes: Codes, k: number, use?: Uint8Array): Map<number, number> {
   const best = new Map<number, number>();
   for (let r = 0; r < codes.rows; r++) {
     if (use && !use[r]) continue;
@@ -92,7 +102,23 @@ export function rankByMaxCode(codes: Codes, k: number, use?: Uint8Array): Scored
       best.set(id, Math.max(best.get(id) ?? 0, value));
     }
   }
-  return [...best].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
+  return best;
+}
+
+/** The product's ranking of concepts (src/explain/conceptRanking.ts) with this dictionary's interpretation. */
+export function rankForDictionary(
+  dictionary: LoadedDictionary,
+  codes: Codes,
+  modality: Modality,
+  use?: Uint8Array,
+): ScoredLatent[] {
+  const { nShared, nImagePrivate } = dictionary.model.config;
+  const latents = dictionary.interpretation?.latents;
+  const kindOf = (id: number) => (id < nShared ? 'shared' : id < nShared + nImagePrivate ? 'image' : 'text');
+  return rankConcepts(maxCodes(codes, dictionary.model.config.k, use), modality, (id) => ({
+    kind: latents?.[id]?.kind ?? kindOf(id),
+    typical: latents?.[id]?.typical,
+  }));
 }
 
 /** One latent's pre-activation over every row [rows]. */
@@ -118,7 +144,7 @@ export async function analyzeImageActivations(
     codes,
     analysis: {
       grid: image.grid,
-      top: rankByMaxCode(codes, k).slice(0, 50),
+      top: rankForDictionary(dictionary, codes, 'image').slice(0, 50),
       patchLatents: { k, ids: codes.ids, values: codes.values },
     },
   };
@@ -130,7 +156,7 @@ export async function analyzeTextActivations(
   text: TextActivations,
 ): Promise<{ codes: Codes; analysis: TextAnalysis }> {
   const codes = await encodeRows(dictionary, 'text', text.hidden);
-  const { k, nShared } = dictionary.model.config;
+  const { k } = dictionary.model.config;
   const perToken: ScoredLatent[][] = [];
   for (let r = 0; r < codes.rows; r++) {
     const row: ScoredLatent[] = [];
@@ -139,9 +165,9 @@ export async function analyzeTextActivations(
     }
     perToken.push(row);
   }
-  const ranked = rankByMaxCode(codes, k, text.contentMask);
-  // Shared latents first: they are the ones that also have image evidence.
-  const neurons = [...ranked.filter((n) => n.id < nShared), ...ranked.filter((n) => n.id >= nShared)];
+  // A text of function words only ("the") still lists what its words fire.
+  const use = text.contentMask.some((c) => c > 0) ? text.contentMask : undefined;
+  const neurons = rankForDictionary(dictionary, codes, 'text', use);
   return { codes, analysis: { tokens: text.tokens, contentMask: text.contentMask, perToken, neurons } };
 }
 
@@ -181,7 +207,9 @@ export async function transportBetween(
     return out;
   };
   const align = Float32Array.from(text.analysis.contentMask);
-  if (!align.some((v) => v > 0)) throw new Error('the caption has no word to match (only punctuation?)');
+  if (!align.some((v) => v > 0)) {
+    throw new Error('the caption has no word to match (only function words such as “the” or punctuation)');
+  }
   const plan = tf.tidy(() => {
     const transport = guidedTransport(
       dictionary.model,

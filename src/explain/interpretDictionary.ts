@@ -1,4 +1,5 @@
 import { UMAP } from 'umap-js';
+import { isFunctionWord } from '../clip/functionWords';
 import type { TextActivations } from '../clip/encoder';
 import { clusterTerms } from '../interpret/clustering';
 import { clusterCategories, labelLatents } from '../interpret/labels';
@@ -146,15 +147,39 @@ function histogram(image: number[], text: number[]) {
   return { edges, image: bin(image), text: bin(text) };
 }
 
-/** The most frequent word among the objects under a latent's top patches (for image-private latents). */
-function wordOfPatches(top: LatentInfo['topPatches'], imageWords: string[][]): string | null {
+/**
+ * The most frequent content word among the objects under a latent's top patches, and the share of
+ * those images it describes (its confidence); null when no word describes two of them.
+ */
+function wordOfPatches(
+  top: LatentInfo['topPatches'],
+  imageWords: string[][],
+): { word: string; confidence: number } | null {
   const counts = new Map<string, number>();
-  for (const { image } of top) for (const w of new Set(imageWords[image])) counts.set(w, (counts.get(w) ?? 0) + 1);
+  for (const { image } of top) {
+    for (const w of new Set(imageWords[image])) if (!isFunctionWord(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
   let best: string | null = null;
   let bestCount = 1;
   for (const [w, c] of counts) if (c > bestCount) [best, bestCount] = [w, c];
-  return best;
+  return best ? { word: best, confidence: bestCount / Math.max(top.length, 1) } : null;
 }
+
+/** Median of a list of codes (0 for none). */
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Below this share of its term activation in one cluster, a latent's term label is not trusted;
+ * the latent is then named by its image evidence, or left unnamed. Chosen on the validation split
+ * (docs/interpretation.md).
+ */
+export const MIN_TERM_CONFIDENCE = 0.3;
+/** Share of a latent's top evidence images a word must describe to name it. */
+export const MIN_IMAGE_CONFIDENCE = 0.5;
 
 /**
  * The automated interpretation of a dictionary (METHOD.md, "Interpretation by term clustering"):
@@ -218,20 +243,43 @@ export async function interpretDictionary(
 
   const latents: LatentInfo[] = labels.map((label, id) => {
     const kind = kindOf(dictionary, id);
-    let name = label.label;
+    // A term label only where the term profile is concentrated enough; else the image evidence;
+    // else the latent stays unnamed, with its confidence shown (never a confident wrong name).
+    const trusted = kind !== 'image' && label.label !== null && label.confidence >= MIN_TERM_CONFIDENCE;
+    let name = trusted ? label.label : null;
+    let confidence = label.confidence;
     // The label term's own WordNet category when it has one, else its cluster's majority.
     const own = label.labelTerm >= 0 ? terms[label.labelTerm].category : 'unknown';
-    let category = label.label ? (own !== 'unknown' ? own : label.category) : null;
-    if (kind === 'image' || (!name && topPatches[id].length > 0)) {
-      name = wordOfPatches(topPatches[id], reference.imageWords) ?? name;
-      category = name ? (terms.find((t) => t.text === name)?.category ?? 'object') : null;
+    let category = name ? (own !== 'unknown' ? own : label.category) : null;
+    if (!name && kind !== 'text') {
+      const evidence = wordOfPatches(topPatches[id], reference.imageWords);
+      confidence = evidence?.confidence ?? 0;
+      if (evidence && evidence.confidence >= MIN_IMAGE_CONFIDENCE) {
+        name = evidence.word;
+        category = terms.find((t) => t.text === name)?.category ?? 'object';
+      }
     }
+    const cluster = label.cluster >= 0 ? clustering.clusters[label.cluster] : null;
+    const synonyms = name
+      ? [
+          ...new Set([
+            ...(cluster ? [...cluster.members].slice(0, 8).map((t) => terms[t].text) : []),
+            ...label.topTerms.slice(0, 5).map((t) => t.text),
+          ]),
+        ].filter((t) => t !== name)
+      : [];
     return {
       id,
       kind,
       label: name,
-      category,
-      confidence: Number(label.confidence.toFixed(3)),
+      category: name ? category : null,
+      synonyms,
+      role: null,
+      typical: {
+        image: Number(median(imageStats.values[id]).toFixed(4)),
+        text: Number(median(textStats.values[id]).toFixed(4)),
+      },
+      confidence: Number(confidence.toFixed(3)),
       cluster: label.cluster >= 0 ? label.cluster : null,
       topTerms: label.topTerms.map((t) => [t.text, Number(t.activation.toFixed(4))] as [string, number]),
       topPatches: topPatches[id],

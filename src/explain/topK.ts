@@ -28,3 +28,21 @@ export function topKRow(
     ids[out + slot] = j;
   }
 }
+
+/**
+ * Zeroes all but the `keep` largest entries of `source[from .. to)` in place (the private cap of
+ * src/lucid/encode.ts `capPrivate`, on the host): then Top-K takes at most `keep` of them.
+ */
+export function capPrivateRow(source: Float32Array, from: number, to: number, keep: number): void {
+  const width = to - from;
+  if (keep >= width) return;
+  if (keep <= 0) {
+    source.fill(0, from, to);
+    return;
+  }
+  const ids = new Int32Array(keep);
+  const values = new Float32Array(keep);
+  topKRow(source, from, width, keep, ids, values, 0);
+  const threshold = values[keep - 1];
+  for (let j = from; j < to; j++) if (source[j] < threshold) source[j] = 0;
+}

@@ -10,8 +10,21 @@ export type LatentKind = 'shared' | 'image' | 'text';
 export interface LatentInfo {
   id: number;
   kind: LatentKind;
-  /** Auto label (a term), or null for a latent that fires on no vocabulary term. */
+  /** Auto label (a term), or null for a latent without enough evidence (shown as unnamed). */
   label: string | null;
+  /**
+   * Other words for the label's concept (WordNet synonyms and hypernyms, the label's cluster's
+   * central terms), for search; may be absent in older interpretation files.
+   */
+  synonyms?: string[];
+  /** Where the latent fires in images: on objects, on the background, or undecided (null / absent). */
+  role?: 'foreground' | 'background' | null;
+  /**
+   * The latent's typical code when it fires (median of its non-zero Top-K codes on the validation
+   * images and captions), per modality: the explorer ranks a latent by how far above its typical
+   * code it fires in one image or text, so latents that fire on everything do not always come first.
+   */
+  typical?: { image: number; text: number };
   category: Category | null;
   /** Share of the latent's term activation that falls in its dominant cluster, in [0, 1]. */
   confidence: number;
@@ -60,7 +73,11 @@ export interface ImageAnalysis {
   width: number;
   height: number;
   grid: [number, number];
-  /** The image's concepts: latents ranked by their strongest patch activation (Top-K codes). */
+  /**
+   * The image's concepts in the order every view and `lucid encode` lists them (src/explain/
+   * conceptRanking.ts): shared latents first, then image-only ones, each by specificity (strongest
+   * patch code over the latent's typical code); `score` is that specificity.
+   */
   top: ScoredLatent[];
   /** Per patch, its k active latents and their values: ids and values are [patches · k]. */
   patchLatents: { k: number; ids: Int32Array; values: Float32Array };
@@ -73,7 +90,7 @@ export interface TextAnalysis {
   contentMask: Uint8Array;
   /** Per token, its strongest latents (up to 5). */
   perToken: ScoredLatent[][];
-  /** Neurons the text fires, shared first then text-private, each by its max activation over content tokens. */
+  /** Neurons the text fires, shared first then text-only, each by specificity over content tokens (as images). */
   neurons: ScoredLatent[];
 }
 

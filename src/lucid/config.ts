@@ -21,6 +21,16 @@ export interface LucidConfig {
   nTextPrivate: number;
   /** Active latents per token after Top-K. */
   k: number;
+  /**
+   * At most this many of a token's k codes may be private latents (the rest are shared), so that
+   * private capacity cannot crowd the shared concepts out of Top-K; k means no cap.
+   */
+  kPrivate: number;
+  /**
+   * Alignment (GCMT, contrast) reads each row's top-alignK codes, the sparse codes the views show;
+   * 0 means the dense ReLU pre-activations (the first design, kept for old dictionaries).
+   */
+  alignK: number;
   /** Latents the AuxK loss may use to explain the residual (Gao et al. 2024 use d_in / 2). */
   kAux: number;
   /** A latent silent for this many tokens (either modality) counts as dead. */
@@ -50,6 +60,8 @@ export const DEFAULT_CONFIG: Readonly<Omit<LucidConfig, 'dImage' | 'dText'>> = {
   nImagePrivate: 64,
   nTextPrivate: 64,
   k: 16,
+  kPrivate: 4,
+  alignK: 32,
   kAux: 64,
   deadAfterTokens: 100_000,
   auxWeight: 1 / 32,
@@ -62,6 +74,17 @@ export const DEFAULT_CONFIG: Readonly<Omit<LucidConfig, 'dImage' | 'dText'>> = {
   dustbinCostInit: 0.6,
   learningRate: 1e-3,
 };
+
+/** The smallest and largest dustbin cost the transport uses: inside [0, 1], the range of 1 − cos. */
+export const DUSTBIN_COST_RANGE: readonly [number, number] = [0.05, 0.95];
+
+/**
+ * Fields added after the first files were written, with the values that reproduce how those files
+ * were trained (no private cap, alignment on dense pre-activations).
+ */
+export function withLegacyDefaults(config: Partial<LucidConfig>): Partial<LucidConfig> {
+  return { ...config, kPrivate: config.kPrivate ?? config.k, alignK: config.alignK ?? 0 };
+}
 
 /** A full configuration from the input widths and any overrides, checked. */
 export function makeConfig(dims: { dImage: number; dText: number }, overrides: Partial<LucidConfig> = {}): LucidConfig {
@@ -99,6 +122,8 @@ const INTEGER_FIELDS = [
   'nImagePrivate',
   'nTextPrivate',
   'k',
+  'kPrivate',
+  'alignK',
   'kAux',
   'deadAfterTokens',
   'sinkhornIterations',
@@ -124,7 +149,7 @@ export function validateConfig(config: Partial<LucidConfig>): asserts config is 
       throw new LucidInputError(`config.${field} must be an integer, got ${String(value)}`);
     }
     // nShared may be 0: two per-modality SAEs in one model (a baseline).
-    const min = field === 'nShared' || field === 'nImagePrivate' || field === 'nTextPrivate' ? 0 : 1;
+    const min = ['nShared', 'nImagePrivate', 'nTextPrivate', 'kPrivate', 'alignK'].includes(field) ? 0 : 1;
     if (value < min) throw new LucidInputError(`config.${field} must be ≥ ${min}, got ${value}`);
   }
   for (const field of REAL_FIELDS) {

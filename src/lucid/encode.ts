@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Modality } from './config';
+import { type Modality, privateRange } from './config';
 import type { LucidModel } from './model';
 
 /**
@@ -42,7 +42,30 @@ export function preActivations(model: LucidModel, modality: Modality, x: tf.Tens
     const pre = matMul(tf.sub(x, p.bPre) as tf.Tensor2D, p.wEnc)
       .add(p.bEnc)
       .relu();
-    return tf.mul(pre, model.allowed[modality]) as tf.Tensor2D;
+    return capPrivate(model, modality, tf.mul(pre, model.allowed[modality]) as tf.Tensor2D);
+  });
+}
+
+/**
+ * Keeps only each row's `kPrivate` largest private pre-activations (config.kPrivate), so that
+ * Top-K takes at most that many private latents and the rest from the shared ones. A constant
+ * mask for autodiff, as in Top-K. The host path does the same in src/explain/topK.ts `capPrivateRow`.
+ * @param pre ReLU pre-activations [n, m]
+ */
+export function capPrivate(model: LucidModel, modality: Modality, pre: tf.Tensor2D): tf.Tensor2D {
+  const [start, end] = privateRange(model.config, modality);
+  const kPrivate = model.config.kPrivate;
+  if (kPrivate >= end - start || pre.shape[0] === 0) return pre;
+  return tf.tidy(() => {
+    const n = pre.shape[0];
+    const m = pre.shape[1];
+    const parts: tf.Tensor2D[] = [];
+    if (start > 0) parts.push(tf.ones([n, start]));
+    parts.push(
+      kPrivate > 0 ? topKMask(pre.slice([0, start], [-1, end - start]), kPrivate) : tf.zeros([n, end - start]),
+    );
+    if (end < m) parts.push(tf.ones([n, m - end]));
+    return tf.mul(pre, tf.concat(parts, 1)) as tf.Tensor2D;
   });
 }
 

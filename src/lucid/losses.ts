@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Modality } from './config';
+import { DUSTBIN_COST_RANGE, type Modality } from './config';
 import type { PairBatch } from './batch';
 import { decode, matMul, preActivations, stopGradient, topKDense } from './encode';
 import type { LucidModel } from './model';
@@ -127,7 +127,9 @@ export function guidedTransport(
       .reshape([problems, np, t]);
     const cost = tf.sub(1, cosine) as tf.Tensor3D;
 
-    const dust = model.dustbinCost;
+    // Kept inside the range of the cost (1 − cos of non-negative codes ∈ [0, 1]): above it,
+    // nothing would ever be left unmatched and the dustbin would be switched off.
+    const dust = tf.clipByValue(model.dustbinCost, DUSTBIN_COST_RANGE[0], DUSTBIN_COST_RANGE[1]);
     const withDustColumn = tf.concat([cost, tf.mul(tf.ones([problems, np, 1]), dust)], 2);
     // The dustbin-to-dustbin corner costs the dustbin cost too (as in SuperGlue): then matching a
     // patch to a token pays off exactly when C_ij < dustbin cost. A free corner would raise that
@@ -263,8 +265,19 @@ export function lucidLoss(model: LucidModel, batch: PairBatch, dead: tf.Tensor1D
       const ms = config.nShared;
       const aligned = ms > 0 && (config.gcmtWeight > 0 || config.contrastWeight > 0);
       if (aligned) {
-        const sharedImage = preImage.slice([0, 0], [-1, ms]).reshape([pairs, np, ms]) as tf.Tensor3D;
-        const sharedText = preText.slice([0, 0], [-1, ms]).reshape([pairs, length, ms]) as tf.Tensor3D;
+        // Alignment reads the sparse codes the views show (top-alignK), or the dense pre-activations.
+        const alignCodes = (pre: tf.Tensor2D, z: tf.Tensor2D) =>
+          config.alignK <= 0
+            ? pre
+            : Math.min(config.alignK, pre.shape[1]) <= config.k
+              ? z
+              : topKDense(pre, Math.min(config.alignK, pre.shape[1]));
+        const sharedImage = alignCodes(preImage, zImage)
+          .slice([0, 0], [-1, ms])
+          .reshape([pairs, np, ms]) as tf.Tensor3D;
+        const sharedText = alignCodes(preText, zText)
+          .slice([0, 0], [-1, ms])
+          .reshape([pairs, length, ms]) as tf.Tensor3D;
         const transport = guidedTransport(model, sharedImage, sharedText, batch.captions.alignMask, batch.grid);
         gcmt = tf.mean(transport.matchedCost.mul(tf.eye(pairs)).sum(1));
         contrast = pairs > 1 ? batchContrastLoss(transport.totalCost, config.contrastTemperature) : zero;

@@ -1,4 +1,12 @@
-import { type LucidConfig, type Modality, MODALITIES, inputWidth, latentCount, validateConfig } from './config';
+import {
+  type LucidConfig,
+  type Modality,
+  MODALITIES,
+  inputWidth,
+  latentCount,
+  validateConfig,
+  withLegacyDefaults,
+} from './config';
 import { LucidFormatError, LucidInputError } from './errors';
 import { type LucidArrays, type LucidModel, type ModalityParams, lucidFromArrays } from './model';
 import type { NormStats } from './normalization';
@@ -109,6 +117,7 @@ export function parseConfigFile(input: string | unknown, label = DEFAULT_LABELS.
   }
   if (!file.config || typeof file.config !== 'object') throw fail('no "config" object');
   try {
+    file.config = withLegacyDefaults(file.config) as LucidConfig;
     validateConfig(file.config);
   } catch (error) {
     if (error instanceof LucidInputError) throw fail(error.message);

@@ -6,10 +6,13 @@ export function latentIndex(interpretation: Interpretation | null): Map<number, 
   return new Map(interpretation?.latents.map((info) => [info.id, info]) ?? []);
 }
 
-/** The label of a latent, or a name that says why there is none. */
+/**
+ * The label of a latent, or a name that says why there is none: a latent without enough evidence
+ * is "unnamed", with its confidence, never given a guessed name.
+ */
 export function latentName(info: LatentInfo | undefined, id: number): string {
   if (info === undefined) return `neuron ${id}`;
-  return info.label ?? `silent neuron ${id}`;
+  return info.label ?? `unnamed #${id} (${Math.round(info.confidence * 100)}% confidence)`;
 }
 
 /** Scores and activations, with three significant digits. */

@@ -1,7 +1,9 @@
 /**
  * Names every latent of a dictionary by term clustering and writes the files the app reads:
  * <dict>/interpretation.json and <dict>/reference.png (an atlas of the held-out reference images).
- * Usage: npx tsx tools/lucid/interpret.ts --dict public/dictionaries/emoji-clip --pairs /tmp/lucid-data/heldout
+ * Names and evidence come from the validation split (--pairs) and the fit split's words (--fit), never from test.
+ * Usage: npx tsx tools/lucid/interpret.ts --dict public/dictionaries/emoji-clip --pairs /tmp/lucid-data/validation
+ *        --fit /tmp/lucid-data/fit
  *        [--reference 300]
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -15,14 +17,17 @@ import { type TextActivations, loadClipEncoder } from '../../src/clip/encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../../src/clip/nodeEnvironment';
 import { DICTIONARY_FILES, dictionaryFromFiles } from '../../src/explain/dictionary';
 import { interpretDictionary } from '../../src/explain/interpretDictionary';
+import { isFunctionWord } from '../../src/clip/functionWords';
+import type { EvalPair } from '../../src/eval/harness';
 import { mergeCaptionWords, parseVocabulary } from '../../src/interpret/vocabulary';
 import { openPairsDataset, toPixelValues } from '../../src/pipeline/pairsDataset';
 
 const { values: args } = parseArgs({
   options: {
     dict: { type: 'string', default: 'public/dictionaries/emoji-clip' },
-    pairs: { type: 'string', default: '/tmp/lucid-data/heldout' },
-    reference: { type: 'string', default: '300' },
+    pairs: { type: 'string', default: '/tmp/lucid-data/validation' },
+    fit: { type: 'string', default: '/tmp/lucid-data/fit' },
+    reference: { type: 'string', default: '1000' },
     columns: { type: 'string', default: '20' },
     'no-reference-files': { type: 'boolean', default: false },
   },
@@ -38,27 +43,36 @@ const dictionary = dictionaryFromFiles(
   encoder.info,
 );
 
-// Vocabulary: WordNet terms plus the words of every emoji label and tag.
+// Vocabulary (docs/interpretation.md): WordNet terms plus the words of the *fit* split's emoji
+// labels and tags — never the validation or test emoji's. Only terms the text tower reads as whole
+// tokens are kept (a term spelled letter by letter, "a ##nt ##is ##er ##um", is noise to it), and
+// no function word.
 const wordnet = parseVocabulary(JSON.parse(await readFile('public/vocab/wordnet-terms.json', 'utf8')));
-const labels = JSON.parse(await readFile(path.join(REPO_MODELS_DIR, EMBEDDED_MODEL_ID, 'labels.json'), 'utf8')) as {
-  label: string;
-}[];
-const dataset = await openPairsDataset(args.pairs);
 const words = (s: string) => s.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? [];
+const fitPairs = (JSON.parse(await readFile(`${args.fit}.json`, 'utf8')) as { pairs: EvalPair[] }).pairs;
 const captionWords = new Set<string>();
-for (const { label } of labels) words(label).forEach((w) => captionWords.add(w));
-for (const pair of dataset.pairs) for (const o of pair.objects) o.tags.forEach((t) => words(t).forEach((w) => captionWords.add(w)));
-const terms = mergeCaptionWords(wordnet, captionWords);
+for (const pair of fitPairs) {
+  for (const o of pair.objects) [o.label, ...o.tags].forEach((t) => words(t).forEach((w) => captionWords.add(w)));
+}
+const dataset = await openPairsDataset(args.pairs);
+const terms = mergeCaptionWords(wordnet, captionWords).filter((t) => !isFunctionWord(t.text));
 const termTexts: TextActivations[] = [];
 const kept = [];
+let spelled = 0;
 for (const term of terms) {
   try {
-    termTexts.push(await encoder.encodeText(term.text));
+    const text = await encoder.encodeText(term.text);
+    if (text.tokens.some((t) => t.startsWith('##'))) {
+      spelled++;
+      continue;
+    }
+    termTexts.push(text);
     kept.push(term);
   } catch {
     // A term the tokenizer cannot read within the length limit is simply left out.
   }
 }
+console.log(`left out ${spelled} terms the tokenizer spells in pieces`);
 console.log(`vocabulary: ${kept.length} terms`);
 
 // Reference images: the first N held-out pairs, with an atlas for the UI's evidence tiles.

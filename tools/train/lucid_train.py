@@ -69,8 +69,16 @@ def write_safetensors(path, tensors, metadata):
 
 def load_shards(directory, limit=None):
     """Every shard of a directory, concatenated: (index, patches, tokens, tokenMask, alignMask)."""
-    with open(os.path.join(directory, "index.json")) as f:
-        index = json.load(f)
+    index_path = os.path.join(directory, "index.json")
+    if os.path.exists(index_path):
+        with open(index_path) as f:
+            index = json.load(f)
+    else:
+        # An extraction still running: the shards written so far (the last one may be incomplete).
+        files = sorted(f for f in os.listdir(directory) if f.startswith("shard-") and f.endswith(".safetensors"))
+        with open(os.path.join(directory, "..", "validation", "index.json")) as f:
+            index = json.load(f)
+        index["shards"] = [{"file": f, "count": 1000} for f in files[:-1]]
     parts = {"patches": [], "tokens": [], "tokenMask": [], "alignMask": []}
     count = 0
     for shard in index["shards"]:
@@ -216,6 +224,10 @@ def main():
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--checkpoint-every", type=int, default=500)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument(
+        "--random-control", action="store_true",
+        help="write the untrained random dictionary (frozen random decoder, W_enc = W_decᵀ): the control",
+    )
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -271,6 +283,12 @@ def main():
         gen.set_state(state["generator"])
         print(f"resumed at step {start_step}", flush=True)
 
+    if args.random_control:
+        save_dictionary(model, stats, prefix, {"encoder": index["encoder"], "trainer": "random control (untrained)",
+                                               "steps": 0, "fitPairs": n_fit})
+        print("validation " + json.dumps(validate(model, val, options)), flush=True)
+        print("wrote", prefix + ".safetensors", flush=True)
+        return
     started = time.time()
     log = []
     last = {}
