@@ -28,5 +28,9 @@ describe('bootstrap', () => {
     expect([distinct.value, distinct.low, distinct.high]).toEqual([1, 1, 1]);
     const collapsed = bootstrapDistinctShare([7, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
     expect(collapsed.value).toBeCloseTo(0.1);
+    const mixed = bootstrapDistinctShare(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 0 : i)));
+    expect(mixed.low).toBeLessThanOrEqual(mixed.value);
+    expect(mixed.high).toBeGreaterThanOrEqual(mixed.value);
+    expect(mixed.high - mixed.low).toBeGreaterThan(0);
   });
 });

@@ -48,8 +48,10 @@ export function bootstrapMean(
 
 /**
  * Share of distinct labels among items (the "distinct first concepts" measure) and its interval.
- * Each resample counts the distinct labels among the distinct items it drew, over the number of
- * distinct items drawn: a duplicated item would otherwise count as a repeated label.
+ * The share is not a mean of per-item scores, and it falls as items are added (labels repeat), so
+ * a plain percentile interval would be shifted: a resample with replacement repeats items. Each
+ * resample counts distinct labels among the distinct items it drew; the interval is that
+ * distribution's spread around its own mean, placed around the full-set value.
  */
 export function bootstrapDistinctShare(labels: readonly number[], seed = 1, resamples = BOOTSTRAP_RESAMPLES): Estimate {
   const n = labels.length;
@@ -71,5 +73,13 @@ export function bootstrapDistinctShare(labels: readonly number[], seed = 1, resa
     shares.push(share(drawn));
   }
   shares.sort((a, b) => a - b);
-  return { value: share(labels.keys()), low: percentile(shares, 0.025), high: percentile(shares, 0.975), n };
+  const centre = mean(shares);
+  const value = share(labels.keys());
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  return {
+    value,
+    low: clamp(value - (centre - percentile(shares, 0.025))),
+    high: clamp(value + (percentile(shares, 0.975) - centre)),
+    n,
+  };
 }

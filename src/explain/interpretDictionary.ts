@@ -174,8 +174,8 @@ function median(values: number[]): number {
 
 /**
  * Below this share of its term activation in one cluster, a latent's term label is not trusted;
- * the latent is then named by its image evidence, or left unnamed. Chosen on the validation split
- * (docs/interpretation.md).
+ * the latent is then named by its image evidence, or left unnamed. Set by hand, not tuned on any
+ * split (docs/interpretation.md); tuning them on validation is open work.
  */
 export const MIN_TERM_CONFIDENCE = 0.3;
 /** Share of a latent's top evidence images a word must describe to name it. */

@@ -6,7 +6,7 @@ split does not depend on the order or the number of emoji: 70 % fit, 15 % valida
 and tests that no name, evidence tile or vocabulary entry comes from the test emoji.
 Usage: /usr/bin/python3 tools/lucid-data/splits.py --build /tmp/emoji-build   # rewrites emoji-splits.json
 """
-import argparse, hashlib, json, os
+import argparse, hashlib, json, os, re
 
 SEED = "lucid-splits-2026-12"
 SHARES = (("fit", 0.70), ("validation", 0.15), ("test", 0.15))
@@ -49,7 +49,13 @@ def main():
         splits[split_of_hexcode(e["hexcode"])].append(e["hexcode"])
     with open(SPLITS_FILE, "w") as f:
         json.dump({"seed": SEED, "shares": dict(SHARES), "splits": splits}, f, indent=0)
-    print({name: len(v) for name, v in splits.items()})
+    # The fit emoji's label and tag words: the only caption words the vocabulary may take
+    # (src/eval/splits.test.ts checks that no latent is named with a word only test emoji have).
+    words = sorted({w for e in meta if split_of_hexcode(e["hexcode"]) == "fit"
+                    for t in [e["label"], *e["tags"]] for w in re.findall(r"[a-z][a-z'-]*", t.lower())})
+    with open(os.path.join(HERE, "fit-words.json"), "w") as f:
+        json.dump(words, f, indent=0)
+    print({name: len(v) for name, v in splits.items()}, len(words), "fit words")
 
 
 if __name__ == "__main__":

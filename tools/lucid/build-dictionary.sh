@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
-# Rebuilds the pretrained Emoji-CLIP dictionary, its two baselines, their interpretations and
-# docs/results.* — the exact sequence that produced the committed files (see docs/dictionary.md).
-# Needs the emoji data of tools/emoji-clip/README.md step 1 in /tmp/emoji-build (npm + Debian's python3-torch).
-# Takes about an hour on 2 CPU cores.
+# Rebuilds the pretrained Emoji-CLIP dictionary, its baselines, their interpretations, the test atlas
+# and docs/results.* — the exact sequence that produced the committed files (docs/dictionary.md).
+# Needs the emoji data of tools/emoji-clip/README.md step 1 in /tmp/emoji-build, Node and Debian's
+# python3-torch + libopenblas0-pthread. About 1 h 15 min on 2 CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA=${DATA:-/tmp/lucid-data}
 SHARDS=${SHARDS:-/tmp/lucid-shards}
-RUNS=${RUNS:-/tmp/lucid-final}
-STEPS=${STEPS:-1500}
+RUNS=${RUNS:-/tmp/lucid-runs}
+STEPS=${STEPS:-1000}
 DICT=public/dictionaries/emoji-clip
+PY=/usr/bin/python3
 
-/usr/bin/python3 tools/lucid-data/make_pairs.py --build /tmp/emoji-build --out "$DATA" --train 12000 --heldout 1500
-npx tsx tools/lucid/extract.ts "$DATA/heldout" "$SHARDS/heldout" 500
-npx tsx tools/lucid/extract.ts "$DATA/train" "$SHARDS/train" 1000
+# 1. Emoji-level split (committed), then pairs: fit (Noto + Twemoji), validation and test (OpenMoji).
+$PY tools/lucid-data/splits.py --build /tmp/emoji-build
+$PY tools/lucid-data/make_pairs.py --build /tmp/emoji-build --out "$DATA" --splits validation --scenes 300
+$PY tools/lucid-data/make_pairs.py --build /tmp/emoji-build --out "$DATA" --splits test --scenes 450
+$PY tools/lucid-data/make_pairs.py --build /tmp/emoji-build --out "$DATA" --splits fit --fit 48000
+npx tsx tools/lucid/atlas.ts "$DATA/test" eval/test
+for split in validation fit; do npx tsx tools/lucid/extract.ts "$DATA/$split" "$SHARDS/$split" 1000; done
 
-common=(--train "$SHARDS/train" --heldout "$SHARDS/heldout" --out "$RUNS" --k 16 --steps "$STEPS")
-npx tsx tools/lucid/pretrain.ts "${common[@]}" --name lucid --shared 512 --image-private 128 --text-private 128 --aux-weight 0.5
-npx tsx tools/lucid/pretrain.ts "${common[@]}" --name shared-topk --shared 512 --image-private 128 --text-private 128 --no-gcmt
-npx tsx tools/lucid/pretrain.ts "${common[@]}" --name per-modality --shared 0 --image-private 640 --text-private 640 --no-gcmt
+# 2. Training (PyTorch), the no-GCMT baseline and the untrained random control.
+train=($PY -u tools/train/lucid_train.py --fit "$SHARDS/fit" --validation "$SHARDS/validation" --out "$RUNS" --pairs 32)
+"${train[@]}" --name lucid --steps "$STEPS" --dustbin 0.9 --dead-after 50000 --resample-every 200
+"${train[@]}" --name shared-topk --steps 1500 --no-gcmt --aux-preact --no-resample
+"${train[@]}" --name random --random-control --fit-limit 1000
 
 install_dict() { # <run name> <folder>
   mkdir -p "$2"
@@ -27,10 +33,12 @@ install_dict() { # <run name> <folder>
 }
 install_dict lucid "$DICT"
 install_dict shared-topk "$DICT/baselines/shared-topk"
-install_dict per-modality "$DICT/baselines/per-modality"
-npx tsx tools/lucid/matchBaseline.ts --dict "$DICT/baselines/per-modality" --train "$SHARDS/train"
+install_dict random "$DICT/baselines/random"
 
-npx tsx tools/lucid/interpret.ts --dict "$DICT" --pairs "$DATA/heldout"
-npx tsx tools/lucid/interpret.ts --dict "$DICT/baselines/shared-topk" --pairs "$DATA/heldout" --no-reference-files
-npx tsx tools/lucid/interpret.ts --dict "$DICT/baselines/per-modality" --pairs "$DATA/heldout" --no-reference-files
+# 3. Names and evidence from validation images and fit words only; then the test-split evaluation.
+interpret=(npx tsx tools/lucid/interpret.ts --pairs "$DATA/validation" --fit "$DATA/fit")
+"${interpret[@]}" --dict "$DICT"
+"${interpret[@]}" --dict "$DICT/baselines/shared-topk" --no-reference-files
+"${interpret[@]}" --dict "$DICT/baselines/random" --no-reference-files
+npx lucid eval --split validation
 npx lucid eval --write-docs

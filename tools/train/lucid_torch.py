@@ -355,4 +355,39 @@ class Trainer:
             )
         out = {name: float(value) for name, value in terms.items()}
         out["dead"] = float(dead.mean())
+        self._last_batch = batch
         return out
+
+    @torch.no_grad()
+    def resample_dead(self, batch):
+        """Resampling (Bricken et al. 2023, "Towards Monosemanticity"): every dead latent restarts
+        from the normalised residual of a badly reconstructed input of each modality — decoder row
+        = that direction, encoder column = 0.2 × it, bias 0 — and its Adam moments are cleared.
+        A latent below zero everywhere gets no gradient through a ReLU; this brings it back where
+        the dictionary explains least. Returns how many latents were resampled."""
+        model = self.model
+        dead = self.tokens_since_fired > model.config["deadAfterTokens"]
+        if not bool(dead.any()):
+            return 0
+        patches, tokens, token_mask, _ = batch
+        ids = torch.nonzero(dead).flatten()
+        for modality, x in (("image", patches.reshape(-1, patches.shape[2])),
+                            ("text", tokens.reshape(-1, tokens.shape[2])[token_mask.reshape(-1) > 0])):
+            _, _, z = encode(model, modality, x, self.options)
+            residual = x - decode(model, modality, z)
+            loss = residual.square().sum(1)
+            pick = torch.multinomial(loss / loss.sum(), len(ids), replacement=True)
+            directions = residual[pick] / residual[pick].norm(dim=1, keepdim=True).clamp_min(1e-12)
+            allowed = model.allowed[modality][ids] > 0
+            rows = ids[allowed]
+            model.p(modality, "W_dec")[rows] = directions[allowed]
+            model.p(modality, "W_enc")[:, rows] = 0.2 * directions[allowed].t()
+            model.p(modality, "b_enc")[rows] = 0
+            for name, dim in (("W_dec", 0), ("W_enc", 1), ("b_enc", 0)):
+                param = model.p(modality, name)
+                state = self.optimizer.state.get(param, {})
+                for key in ("exp_avg", "exp_avg_sq"):
+                    if key in state:
+                        state[key].index_fill_(dim, rows, 0)
+        self.tokens_since_fired[ids] = 0
+        return len(ids)

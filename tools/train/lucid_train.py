@@ -53,7 +53,8 @@ def write_safetensors(path, tensors, metadata):
     offset = 0
     blobs = []
     for name, array in tensors.items():
-        a = np.ascontiguousarray(array, dtype="<f4")
+        # np.asarray keeps 0-d scalars 0-d (ascontiguousarray would make them [1]).
+        a = np.asarray(array, dtype="<f4")
         header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
         offset += a.nbytes
         blobs.append(a.tobytes())
@@ -215,7 +216,9 @@ def main():
     ap.add_argument("--dead-after", type=int, default=200_000)
     ap.add_argument("--no-gcmt", action="store_true", help="no alignment and no contrast (baseline)")
     ap.add_argument("--no-private-cap", action="store_true")
-    ap.add_argument("--no-aux-preact", action="store_true")
+    ap.add_argument("--aux-preact", action="store_true", help="AuxK on softplus of pre-ReLU values (unstable)")
+    ap.add_argument("--no-resample", action="store_true", help="do not resample dead latents")
+    ap.add_argument("--resample-every", type=int, default=250)
     ap.add_argument("--no-sparse-align", action="store_true")
     ap.add_argument("--no-dustbin-clamp", action="store_true")
     ap.add_argument("--function-words-in", action="store_true")
@@ -245,7 +248,8 @@ def main():
     grid = tuple(index["grid"])
     options = {
         "privateCap": not args.no_private_cap,
-        "auxPreActivation": not args.no_aux_preact,
+        "auxPreActivation": args.aux_preact,
+        "resample": not args.no_resample,
         "sparseAlign": not args.no_sparse_align,
         "dustbinClamp": not args.no_dustbin_clamp,
         "contrastGroup": args.contrast_group,
@@ -298,7 +302,10 @@ def main():
         t = step / max(1, args.steps - 1)
         lr = args.lr * min(1.0, (step + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
         idx = torch.randint(0, n_fit, (args.pairs,), generator=gen)
-        last = trainer.step(batch_of(fit, idx, args.function_words_in), lr)
+        batch = batch_of(fit, idx, args.function_words_in)
+        last = trainer.step(batch, lr)
+        if options["resample"] and (step + 1) % args.resample_every == 0 and step + 1 < 0.8 * args.steps:
+            print(f"resampled {trainer.resample_dead(batch)} dead latents", flush=True)
         if (step + 1) % 50 == 0:
             rate = (step + 1 - start_step) / (time.time() - started)
             print(
