@@ -162,12 +162,11 @@ export async function evaluate(test: DictionaryUnderTest, data: EvalData, seed =
   return {
     name: test.name,
     metrics: await measureDictionary(dictionary.model, batchesFor(dictionary, data)),
-    ...deadSharedOf(
-      test,
-      imageCodes,
-      [...data.labelTexts.keys()].map((l) => textCodes.get(l)!),
-      data,
-    ),
+    ...deadSharedOf(test, [
+      ...imageCodes,
+      ...[...data.labelTexts.keys()].map((l) => textCodes.get(l)!),
+      ...(await Promise.all(data.captions.map((c) => encodeRows(dictionary, 'text', c.hidden)))),
+    ]),
     naming: named ? bootstrapMean(naming, undefined, seed) : null,
     namingControl: named ? bootstrapMean(namingControl, undefined, seed) : null,
     namingGap: named ? bootstrapMean(naming, namingControl, seed) : null,
@@ -252,20 +251,15 @@ function groundingMeasures(scorer: Scorer, data: EvalData, seed: number) {
 }
 
 /** Shared latents that never enter the Top-K on any patch, caption token or label-phrase token of the split. */
-function deadSharedOf(test: DictionaryUnderTest, images: Codes[], labels: Codes[], data: EvalData) {
+function deadSharedOf(test: DictionaryUnderTest, encoded: Codes[]) {
   const { nShared, k } = test.dictionary.model.config;
   if (nShared === 0) return { deadShared: null, tokens: 0 };
   const fired = new Uint8Array(nShared);
   let tokens = 0;
-  for (const codes of images) {
+  for (const codes of encoded) {
     tokens += codes.rows;
     for (let j = 0; j < codes.rows * k; j++) if (codes.values[j] > 0 && codes.ids[j] < nShared) fired[codes.ids[j]] = 1;
   }
-  for (const codes of labels) {
-    tokens += codes.rows;
-    for (let j = 0; j < codes.rows * k; j++) if (codes.values[j] > 0 && codes.ids[j] < nShared) fired[codes.ids[j]] = 1;
-  }
-  tokens += data.captions.reduce((n, c) => n + c.tokens.length, 0);
   return { deadShared: 1 - fired.reduce((a, b) => a + b, 0) / nShared, tokens };
 }
 
