@@ -130,3 +130,32 @@ test('the concept map renders, filters and opens a latent page; the URL restores
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('five emoji of different kinds from the test split get five different first concepts', async ({ page }) => {
+  // The first single image of five emoji groups in eval/test.json, chosen by rule (fixtures.json):
+  // emoji neither the dictionary nor its names ever saw.
+  const dir = path.resolve('e2e/fixtures/test-split');
+  const { images } = JSON.parse(await readFile(path.join(dir, 'fixtures.json'), 'utf8')) as {
+    images: { file: string; label: string }[];
+  };
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Images' }).click();
+  await page.getByLabel('Add images').setInputFiles(images.map((i) => path.join(dir, i.file)));
+  await expect(page.locator('canvas.heatmap')).toHaveCount(images.length, { timeout: 60_000 });
+  const first = await page.evaluate(
+    async (files) => {
+      const api = window.__lucidTest!.explorer();
+      const out: number[] = [];
+      for (const { bytes, name } of files) {
+        const analysis = await api.analyzeImage(new Blob([new Uint8Array(bytes)], { type: 'image/png' }), name);
+        out.push(analysis.top[0].id);
+      }
+      return out;
+    },
+    await Promise.all(
+      images.map(async (i) => ({ name: i.file, bytes: Array.from(await readFile(path.join(dir, i.file))) })),
+    ),
+  );
+  console.log(`first concepts: ${images.map((image, i) => `${image.label} → #${first[i]}`).join(', ')}`);
+  expect(new Set(first).size).toBe(images.length);
+});
