@@ -8,6 +8,7 @@ import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder'
 import { REPO_MODELS_DIR, configureClipForNode } from '../clip/nodeEnvironment';
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles } from '../explain/dictionary';
 import type { LatentInfo } from '../explain/types';
+import { latentKind } from '../lucid/config';
 
 /** The pretrained dictionary shipped for the embedded model. */
 export const DEFAULT_DICTIONARY_DIR = path.resolve(REPO_MODELS_DIR, '../dictionaries/emoji-clip');
@@ -92,8 +93,7 @@ export async function readImage(file: string): Promise<RawImage> {
 /** A latent as the CLI reports it. */
 export function describeLatent(dictionary: LoadedDictionary, id: number, score: number) {
   const info: LatentInfo | undefined = dictionary.interpretation?.latents[id];
-  const { nShared, nImagePrivate } = dictionary.model.config;
-  const kind = id < nShared ? 'shared' : id < nShared + nImagePrivate ? 'image' : 'text';
+  const kind = latentKind(dictionary.model.config, id);
   return {
     id,
     label: info?.label ?? null,

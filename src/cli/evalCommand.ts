@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RawImage } from '@huggingface/transformers';
-import type { TextActivations } from '../clip/encoder';
+import { type TextActivations, encodeTextFitting } from '../clip/encoder';
 import { labelPhrase } from '../clip/prompts';
 import { DICTIONARY_FILES, dictionaryFromFiles } from '../explain/dictionary';
 import type { Interpretation } from '../explain/types';
@@ -49,25 +49,12 @@ export async function loadEvalData(context: Context, prefix: string): Promise<Ev
     const image = await encoder.encodePixels(toPixelValues(pixels, tile, preprocessor.mean, preprocessor.std));
     patches.push(image.patches);
     patchEmbeds.push(image.patchEmbeds);
-    captions.push(await encodeFitting(context, pair.caption));
+    captions.push(await encodeTextFitting(encoder, pair.caption));
     for (const o of pair.objects) {
-      if (!labelTexts.has(o.label)) labelTexts.set(o.label, await encodeFitting(context, labelPhrase(o.label)));
+      if (!labelTexts.has(o.label)) labelTexts.set(o.label, await encodeTextFitting(encoder, labelPhrase(o.label)));
     }
   }
   return { grid: encoder.info.grid, imageSize: tile, pairs: truth.pairs, patches, patchEmbeds, captions, labelTexts };
-}
-
-/** A text's activations; one longer than the text tower reads loses words from its end. */
-async function encodeFitting(context: Context, text: string): Promise<TextActivations> {
-  let words = text.split(' ');
-  for (;;) {
-    try {
-      return await context.encoder.encodeText(words.join(' '));
-    } catch (error) {
-      if (words.length <= 1) throw error;
-      words = words.slice(0, -1);
-    }
-  }
 }
 
 async function loadUnderTest(context: Context, name: string, dir: string): Promise<DictionaryUnderTest> {

@@ -291,3 +291,19 @@ export async function decodeImage(bytes: Blob, name: string): Promise<RawImage> 
     );
   }
 }
+
+/**
+ * A text's activations; a text longer than the text tower reads loses words from its end until it
+ * fits (for generated captions and label phrases, never for what a user types).
+ */
+export async function encodeTextFitting(encoder: ClipEncoder, text: string): Promise<TextActivations> {
+  let words = text.split(' ');
+  for (;;) {
+    try {
+      return await encoder.encodeText(words.join(' '));
+    } catch (error) {
+      if (!(error instanceof ClipInputError) || words.length <= 1) throw error;
+      words = words.slice(0, -1);
+    }
+  }
+}

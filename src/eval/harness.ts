@@ -82,10 +82,10 @@ function truthWords(pair: EvalPair): Set<string> {
 
 /** How a scorer (a dictionary or raw CLIP) reads an image and a text. */
 interface Scorer {
-  /** Per patch, the heat of a text [patches]. */
-  heat(image: number, text: TextActivations, textCodes: Codes | null): Float32Array;
-  /** Score of an image for a text (retrieval). */
-  imageScore(image: number, text: TextActivations, textCodes: Codes | null): number;
+  /** Per patch, the heat of an object label's phrase [patches]. */
+  heat(image: number, label: string): Float32Array;
+  /** Score of an image for an object label's phrase (retrieval). */
+  imageScore(image: number, label: string): number;
 }
 
 /** The first listed concept of `ranked` inside a latent range, or −1. */
@@ -116,8 +116,8 @@ export async function evaluate(test: DictionaryUnderTest, data: EvalData, seed =
   }
   const typicalImage = (id: number) => labels?.[id]?.typical?.image || 1;
   const scorer: Scorer = {
-    heat(image, text) {
-      const ranked = textRanked.get(labelOf(text)) ?? [];
+    heat(image, label) {
+      const ranked = textRanked.get(label) ?? [];
       const used = ranked.filter((n) => n.id >= test.textLatents[0] && n.id < test.textLatents[1]).slice(0, 5);
       const codes = imageCodes[image];
       const heat = new Float32Array(codes.rows);
@@ -128,8 +128,8 @@ export async function evaluate(test: DictionaryUnderTest, data: EvalData, seed =
       }
       return heat;
     },
-    imageScore(image, text) {
-      const top = map(firstIn(textRanked.get(labelOf(text)) ?? [], test.textLatents));
+    imageScore(image, label) {
+      const top = map(firstIn(textRanked.get(label) ?? [], test.textLatents));
       if (top < 0) return 0;
       const codes = imageCodes[image];
       let best = 0;
@@ -137,7 +137,6 @@ export async function evaluate(test: DictionaryUnderTest, data: EvalData, seed =
       return best / typicalImage(top);
     },
   };
-  const labelOf = labelLookup(data);
 
   const singles = data.pairs.flatMap((pair, i) => (pair.kind === 'single' ? [i] : []));
   const naming: number[] = [];
@@ -185,16 +184,11 @@ export function evaluateRawClip(
   if (data.patchEmbeds.some((e) => !e)) return null;
   const np = data.grid[0] * data.grid[1];
   const scorer: Scorer = {
-    heat: (image, text) => rawCosineHeat(data.patchEmbeds[image]!, np, text.embedding),
-    imageScore: (image, text) => Math.max(...rawCosineHeat(data.patchEmbeds[image]!, np, text.embedding)),
+    heat: (image, label) => rawCosineHeat(data.patchEmbeds[image]!, np, data.labelTexts.get(label)!.embedding),
+    imageScore: (image, label) =>
+      Math.max(...rawCosineHeat(data.patchEmbeds[image]!, np, data.labelTexts.get(label)!.embedding)),
   };
   return groundingMeasures(scorer, data, seed);
-}
-
-function labelLookup(data: EvalData): (text: TextActivations) => string {
-  const byText = new Map<TextActivations, string>();
-  for (const [label, text] of data.labelTexts) byText.set(text, label);
-  return (text) => byText.get(text) ?? '';
 }
 
 function countObjects(data: EvalData): number {
@@ -212,10 +206,9 @@ function groundingMeasures(scorer: Scorer, data: EvalData, seed: number) {
   const retrieval: number[] = [];
   for (const i of singles) {
     const label = data.pairs[i].objects[0].label;
-    const text = data.labelTexts.get(label)!;
     const queryWords = new Set(contentWords(label));
     const ranked = singles
-      .map((j) => ({ j, score: scorer.imageScore(j, text, null) }))
+      .map((j) => ({ j, score: scorer.imageScore(j, label) }))
       .sort((a, b) => b.score - a.score || a.j - b.j)
       .slice(0, 5);
     const hits = ranked.filter(({ j }) => [...truthWords(data.pairs[j])].some((w) => queryWords.has(w))).length;
@@ -229,7 +222,7 @@ function groundingMeasures(scorer: Scorer, data: EvalData, seed: number) {
     const present = new Set(pair.objects.map((o) => o.label));
     for (const [o, object] of pair.objects.entries()) {
       const mask = boxMask(object.box, data.grid, data.imageSize);
-      const heat = scorer.heat(i, data.labelTexts.get(object.label)!, null);
+      const heat = scorer.heat(i, object.label);
       hits.push(pointingHit(heat, mask) ? 1 : 0);
       ious.push(thresholdIoU(heat, mask));
       let wrong = '';
@@ -238,7 +231,7 @@ function groundingMeasures(scorer: Scorer, data: EvalData, seed: number) {
         const candidate = candidates[o % candidates.length].label;
         if (!present.has(candidate)) wrong = candidate;
       }
-      controls.push(wrong ? (pointingHit(scorer.heat(i, data.labelTexts.get(wrong)!, null), mask) ? 1 : 0) : 0);
+      controls.push(wrong ? (pointingHit(scorer.heat(i, wrong), mask) ? 1 : 0) : 0);
     }
   });
   return {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageActivations, TextActivations } from '../clip/encoder';
-import { type Modality, privateRange } from '../lucid/config';
+import { type Modality, latentKind, privateRange } from '../lucid/config';
 import { type FoldedEncoder, foldEncoder, foldedPreActivations } from '../lucid/encode';
 import { guidedTransport } from '../lucid/losses';
 import { normalizeRows } from '../lucid/normalization';
@@ -112,11 +112,10 @@ export function rankForDictionary(
   modality: Modality,
   use?: Uint8Array,
 ): ScoredLatent[] {
-  const { nShared, nImagePrivate } = dictionary.model.config;
+  const { config } = dictionary.model;
   const latents = dictionary.interpretation?.latents;
-  const kindOf = (id: number) => (id < nShared ? 'shared' : id < nShared + nImagePrivate ? 'image' : 'text');
-  return rankConcepts(maxCodes(codes, dictionary.model.config.k, use), modality, (id) => ({
-    kind: latents?.[id]?.kind ?? kindOf(id),
+  return rankConcepts(maxCodes(codes, config.k, use), modality, (id) => ({
+    kind: latents?.[id]?.kind ?? latentKind(config, id),
     typical: latents?.[id]?.typical,
   }));
 }

@@ -6,6 +6,7 @@ import { clusterCategories, labelLatents } from '../interpret/labels';
 import { matrix } from '../interpret/matrix';
 import type { Term } from '../interpret/vocabulary';
 import { concatArrays } from '../lucid/arrays';
+import { latentKind } from '../lucid/config';
 import { makeRng } from '../lucid/random';
 import { type Codes, encodeRows, latentCountOf } from './analyze';
 import type { LoadedDictionary } from './dictionary';
@@ -93,9 +94,7 @@ export interface ReferenceSet {
 }
 
 function kindOf(dictionary: LoadedDictionary, latent: number): LatentKind {
-  const c = dictionary.model.config;
-  if (latent < c.nShared) return 'shared';
-  return latent < c.nShared + c.nImagePrivate ? 'image' : 'text';
+  return latentKind(dictionary.model.config, latent);
 }
 
 /** 2-D map of the latents: UMAP of their decoder directions (both modalities' rows, unit norm). */

@@ -98,6 +98,12 @@ export function latentCount(config: LucidConfig): number {
   return config.nShared + config.nImagePrivate + config.nTextPrivate;
 }
 
+/** Which kind a latent is in the layout [shared | image-private | text-private]. */
+export function latentKind(config: LucidConfig, latent: number): 'shared' | 'image' | 'text' {
+  if (latent < config.nShared) return 'shared';
+  return latent < config.nShared + config.nImagePrivate ? 'image' : 'text';
+}
+
 /** Input width of a modality. */
 export function inputWidth(config: LucidConfig, modality: Modality): number {
   return modality === 'image' ? config.dImage : config.dText;

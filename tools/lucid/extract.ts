@@ -6,8 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EMBEDDED_MODEL_ID } from '../../src/clip/catalog';
-import { loadClipEncoder } from '../../src/clip/encoder';
-import { ClipInputError } from '../../src/clip/errors';
+import { encodeTextFitting, loadClipEncoder } from '../../src/clip/encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../../src/clip/nodeEnvironment';
 import { openPairsDataset, toPixelValues } from '../../src/pipeline/pairsDataset';
 import { createShardWriter } from '../../src/pipeline/shards';
@@ -35,23 +34,11 @@ const writer = createShardWriter(
   },
   Number(perShardArg ?? 1000),
 );
-/** The caption's activations; a caption longer than the text tower reads loses words from its end. */
-async function encodeFitting(caption: string) {
-  let words = caption.split(' ');
-  for (;;) {
-    try {
-      return await encoder.encodeText(words.join(' '));
-    } catch (error) {
-      if (!(error instanceof ClipInputError) || words.length <= 1) throw error;
-      words = words.slice(0, -1);
-    }
-  }
-}
 const start = Date.now();
 for (let i = 0; i < dataset.pairs.length; i++) {
   const pixels = toPixelValues(await dataset.readPixels(i), dataset.size, preprocessor.image_mean, preprocessor.image_std);
   const image = await encoder.encodePixels(pixels);
-  const text = await encodeFitting(dataset.pairs[i].caption);
+  const text = await encodeTextFitting(encoder, dataset.pairs[i].caption);
   await writer.add(image.patches, text.hidden, text.contentMask);
   if ((i + 1) % 500 === 0) {
     const rate = (i + 1) / ((Date.now() - start) / 1000);

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { RawImage } from '@huggingface/transformers';
 import { EMBEDDED_MODEL_ID } from '../../src/clip/catalog';
-import { type TextActivations, loadClipEncoder } from '../../src/clip/encoder';
+import { type TextActivations, encodeTextFitting, loadClipEncoder } from '../../src/clip/encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../../src/clip/nodeEnvironment';
 import { DICTIONARY_FILES, dictionaryFromFiles } from '../../src/explain/dictionary';
 import { interpretDictionary } from '../../src/explain/interpretDictionary';
@@ -75,18 +75,6 @@ for (const term of terms) {
 console.log(`left out ${spelled} terms the tokenizer spells in pieces`);
 console.log(`vocabulary: ${kept.length} terms`);
 
-/** A caption's activations; one longer than the text tower reads loses words from its end. */
-async function encodeFitting(caption: string): Promise<TextActivations> {
-  let parts = caption.split(' ');
-  for (;;) {
-    try {
-      return await encoder.encodeText(parts.join(' '));
-    } catch (error) {
-      if (parts.length <= 1) throw error;
-      parts = parts.slice(0, -1);
-    }
-  }
-}
 
 // Reference images: the first N held-out pairs, with an atlas for the UI's evidence tiles.
 const count = Math.min(Number(args.reference), dataset.pairs.length);
@@ -108,7 +96,7 @@ for (let i = 0; i < count; i++) {
   }
   const image = await encoder.encodePixels(toPixelValues(rgb, size, preprocessor.image_mean, preprocessor.image_std));
   patches.set(image.patches, i * image.patches.length);
-  captions.push(await encodeFitting(dataset.pairs[i].caption));
+  captions.push(await encodeTextFitting(encoder, dataset.pairs[i].caption));
   imageWords.push(dataset.pairs[i].objects.flatMap((o) => [...words(o.label), ...o.tags.flatMap(words)]));
 }
 if (!args['no-reference-files']) {
