@@ -28,9 +28,10 @@ export default defineConfig({
     screenshot: 'on',
     trace: 'retain-on-failure',
   },
-  // Serves the built app (`npm run build` runs first, see the `test:e2e` script).
+  // Serves the e2e build, the app with its test hooks (`npm run build:e2e` runs first, see the
+  // `test:e2e` script; vite.config.ts puts it in dist-e2e/).
   webServer: {
-    command: `npx vite preview --port ${PREVIEW_PORT} --strictPort`,
+    command: `npx vite preview --mode e2e --port ${PREVIEW_PORT} --strictPort`,
     url: `http://localhost:${PREVIEW_PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

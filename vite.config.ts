@@ -3,11 +3,18 @@ import react from '@vitejs/plugin-react';
 import { type Plugin, defineConfig } from 'vite';
 
 /**
- * Port of `vite preview` used by the Playwright e2e tests. `LUCID_PORT` and `LUCID_DIST` let two
- * checkouts (or two people on one machine) build and test side by side without sharing a server.
+ * Port of `vite preview` (`npm start`, and the Playwright e2e tests). `LUCID_PORT` and `LUCID_DIST`
+ * let two checkouts (or two people on one machine) build and test side by side without sharing a server.
  */
 export const PREVIEW_PORT = Number(process.env.LUCID_PORT ?? 4173);
-const OUT_DIR = process.env.LUCID_DIST ?? 'dist';
+
+/**
+ * Where a build goes and what `vite preview` serves: the product in dist/, the e2e build
+ * (`--mode e2e`, with the test hooks of src/testing) in dist-e2e/, so one never serves as the other.
+ */
+export function outDirFor(mode: string): string {
+  return process.env.LUCID_DIST ?? (mode === 'e2e' ? 'dist-e2e' : 'dist');
+}
 
 /**
  * The Content Security Policy of the built app (docs/security.md says why each directive). The
@@ -55,22 +62,23 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
-export default defineConfig({
+/**
+ * The headers `vite preview` sends with every file, the one static server of the built app (`npm start`
+ * and the e2e tests). As a header the policy also covers the workers (a <meta> binds only the
+ * document) and can forbid framing.
+ */
+export const PREVIEW_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': serializePolicy({ ...CONTENT_SECURITY_POLICY, ...HEADER_ONLY_POLICY }),
+};
+
+export default defineConfig(({ mode }) => ({
   plugins: [react(), contentSecurityPolicy()],
-  worker: { format: 'es' },
+  worker: { format: 'es' as const },
   // tfjs with its WebGPU, WebGL and WASM backends is ~1.5 MB minified by itself.
-  build: { chunkSizeWarningLimit: 2000, outDir: OUT_DIR },
-  preview: {
-    port: PREVIEW_PORT,
-    strictPort: true,
-    // As a header the policy also covers the workers (a <meta> binds only the document) and can
-    // forbid framing.
-    headers: {
-      'Content-Security-Policy': serializePolicy({ ...CONTENT_SECURITY_POLICY, ...HEADER_ONLY_POLICY }),
-    },
-  },
+  build: { chunkSizeWarningLimit: 2000, outDir: outDirFor(mode) },
+  preview: { port: PREVIEW_PORT, strictPort: true, headers: PREVIEW_HEADERS },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
   },
-});
+}));

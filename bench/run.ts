@@ -3,9 +3,9 @@
  * and WASM, cold (first run after page load: shader compiles and WASM start-up included) and warm
  * (median of the later runs), printed as one markdown table and written to bench/results.json.
  *
- * It builds the app into dist-bench/ (`LUCID_DIST=dist-bench vite build`; BENCH_SKIP_BUILD=1 reuses
- * an existing build), serves it with `vite preview` on port 4231, and drives /usr/bin/chromium with
- * playwright-core. Each backend gets fresh pages, so every "cold" is a real first run: one page for
+ * It builds the app with its test hooks into dist-bench/ (`LUCID_DIST=dist-bench vite build
+ * --mode e2e`; BENCH_SKIP_BUILD=1 reuses an existing build), serves it with `vite preview` on port
+ * 4231, and drives /usr/bin/chromium with playwright-core. Each backend gets fresh pages, so every "cold" is a real first run: one page for
  * the latencies, one for the SAE throughput, one for the 200-image folder. The measurements run in
  * the page's `window.__lucidBench` (src/bench/), which calls the explorer worker's own functions.
  *
@@ -363,10 +363,14 @@ function table(results: Results): string {
 }
 
 if (process.env.BENCH_SKIP_BUILD !== '1') {
-  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-    env: { ...process.env, LUCID_DIST: DIST },
-  });
+  const build = spawnSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--mode', 'e2e', '--logLevel', 'warn'],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, LUCID_DIST: DIST },
+    },
+  );
   if (build.status !== 0) throw new Error('vite build failed');
 }
 // vite itself, not through npx: killing npx would leave its child serving the port.

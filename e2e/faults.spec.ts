@@ -57,7 +57,7 @@ test('the GPU device lost while images are encoded: the explorer goes on on WASM
 
   // The second image is dropped and the device destroyed while it is being encoded.
   await addImages(page, ['scene_dog_pizza.png']);
-  await page.evaluate(() => window.__lucidTest!.explorer().testLoseDevice());
+  await page.evaluate(() => window.__lucidTest!.explorerFaults.loseDevice());
   await expect(page.getByTestId('worker-fault')).toContainText(
     /GPU device was lost.*restarted on WASM and reloaded the model, the dictionary, [12] images?/,
     { timeout: 120_000 },
@@ -82,7 +82,7 @@ test('an error escaping the explorer worker: it restarts with the model, the dic
   const latent = await selectDogNeuron(page);
   const before = await heatmapsNow(page, latent);
 
-  await page.evaluate(() => window.__lucidTest!.explorer().testCrash());
+  await page.evaluate(() => window.__lucidTest!.explorerFaults.crash());
   await expect(page.getByTestId('worker-fault')).toContainText(
     /explorer worker crashed.*restarted on WEBGPU and reloaded the model, the dictionary, 2 images/,
     { timeout: 120_000 },

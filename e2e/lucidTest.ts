@@ -1,7 +1,7 @@
-/** Typed access from Playwright to the app's `window.__lucidTest` API (see src/testApi.ts). */
+/** Typed access from Playwright to the app's `window.__lucidTest` API (see src/testing/testApi.ts). */
 import type { Page } from '@playwright/test';
 import type { BackendName } from '../src/backend';
-import type { ReferenceStepResult } from '../src/testApi';
+import type { ReferenceStepResult } from '../src/testing/testApi';
 
 export function activeBackend(page: Page): Promise<string | undefined> {
   return page.evaluate(() => window.__lucidTest?.backend());

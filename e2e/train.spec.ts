@@ -2,7 +2,7 @@
  * The Train tab end to end: a local folder, training in the worker on WebGPU, Pause / Resume,
  * resume after a reload, export → import, and the guard rails (NaN, quota, a lost GPU device).
  * Needs the Train tab wired to src/ui/train/TrainView and `training: trainingTestApi()` in
- * window.__lucidTest (src/testApi.ts).
+ * window.__lucidTest (src/testing/testApi.ts).
  *
  * Headless Chromium's WebGPU is software (SwiftShader: ~40 s per step of this configuration, lavapipe
  * ~3.5 s, WASM ~0.3 s; see docs/training.md), so only the tests that are about WebGPU itself train
@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
-import type { TrainingTestApi } from '../src/training/testHooks';
+import type { TrainingTestApi } from '../src/testing/trainingHooks';
 
 const FOLDER = path.resolve('e2e/fixtures/train-folder');
 /** Training on SwiftShader is slow: generous waits for steps to happen. */

@@ -167,18 +167,4 @@ export interface TrainingApi {
   relabel(): Promise<RelabelSummary>;
   /** The run's read-backs so far (for charts after a page reload). */
   history(): Promise<MetricsPoint[]>;
-  // Test hooks (e2e and the benchmark only; see testHooks.ts).
-  /** Dense Top-K codes of the first cached image under the current dictionary [Np · m]. */
-  testSampleCodes(): Promise<Float32Array>;
-  /** Destroys the WebGPU device, as a driver reset would. */
-  testLoseDevice(): Promise<void>;
-  /** Writes a NaN into the training model's weights, so the next read-back trips the NaN guard. */
-  testPoisonWeights(): Promise<void>;
-  /** Makes the next checkpoint write fail with a QuotaExceededError. */
-  testFailNextCheckpointWithQuota(): Promise<void>;
-  testBackend(): Promise<string>;
-  /** Throws an error no handler catches, as a bug in the worker would (the page restarts it). */
-  testCrash(): Promise<void>;
-  /** Trains the benchmark configuration on synthetic activations (`npm run bench`). */
-  testBenchmark(backend: BackendName, steps: number, pairs: number): Promise<BenchmarkResult>;
 }

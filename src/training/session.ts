@@ -5,8 +5,6 @@
  * on batches of them. The first epoch streams: each freshly encoded chunk of `batchSize` images is
  * trained on before the next is encoded. Values are read back only every `metricsEverySteps` steps.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { type BackendName, activeBackend, initBackend, switchBackend } from '../backend';
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
@@ -27,17 +25,16 @@ import type {
   TrainingPhase,
 } from './api';
 import { type PlannedBatch, assembleBatch, hasCaption, planBatches } from './batching';
-import * as store from './checkpointStore';
+import * as indexedDbStore from './checkpointStore';
+import type { ActivationRecord, CheckpointRecord, StoredDictionary } from './checkpointStore';
 import { DeviceLostError, createDeviceWatch } from './deviceWatch';
 import { type Dictionary, fetchDictionaryFiles, fromFiles as loadFiles, toFiles } from './dictionaryFiles';
 import { compareOutcome, outcomeInterpretation } from './outcome';
 import { relabelOutcome } from './relabelOutcome';
 import { captionMode, planFolder } from './folderPlan';
 import { appendCapped, historyUpTo } from './history';
-import { patchCodes } from './measure';
 import { type GuardState, initialGuardState, observeLosses } from './nanGuard';
 import { scratchConfig } from './scratchConfig';
-import { benchmarkTraining } from './benchmark';
 import { QUOTA_MESSAGE, isQuotaExceeded } from './storageErrors';
 import {
   type ActiveRun,
@@ -67,19 +64,37 @@ function nextTask(): Promise<void> {
   });
 }
 
-export function createTrainingSession(): TrainingApi {
+/**
+ * Where a session keeps runs, checkpoints and cached activations: IndexedDB (checkpointStore.ts)
+ * unless it is given another one (the e2e build's fails on demand, src/testing/trainingWorker.ts).
+ */
+export type CheckpointStore = typeof indexedDbStore;
+
+/** What a session holds now, for a worker entry that inspects it (the e2e build's test hooks). */
+export interface SessionState {
+  /** The run in progress, or null. */
+  run: ActiveRun | null;
+  /** What the last ended run (or an import) left: the current dictionary when no run is in progress. */
+  outcome: Outcome | null;
+}
+
+export interface TrainingSession {
+  api: TrainingApi;
+  state(): SessionState;
+}
+
+export function createTrainingSession(store: CheckpointStore = indexedDbStore): TrainingSession {
   let listener: ((event: TrainingEvent) => void) | null = null;
   let encoder: Promise<ClipEncoder> | undefined;
   let backend: Promise<BackendName> | undefined;
   let run: ActiveRun | null = null;
   let outcome: Outcome | null = null;
   /** Set by Import: the next run starts from this dictionary. */
-  let imported: { files: store.StoredDictionary; name: string } | null = null;
+  let imported: { files: StoredDictionary; name: string } | null = null;
   const device = createDeviceWatch();
   let lastProgressAt = 0;
   /** Aborts the relabelling in progress (a new run or an import supersedes it). */
   let relabelling: AbortController | null = null;
-  const testing = { quotaOnNextCheckpoint: false };
 
   function emit(event: TrainingEvent): void {
     listener?.(event);
@@ -103,7 +118,7 @@ export function createTrainingSession(): TrainingApi {
   }
 
   /** Loads files as a dictionary for the loaded encoder (LucidFormatError naming any mismatch). */
-  async function fromFiles(files: store.StoredDictionary, source: string): Promise<Dictionary> {
+  async function fromFiles(files: StoredDictionary, source: string): Promise<Dictionary> {
     return loadFiles(files, source, (await ensureEncoder()).info);
   }
 
@@ -158,7 +173,7 @@ export function createTrainingSession(): TrainingApi {
   }
 
   /** Adopts a checkpoint: its weights, step and guard, and Adam's moments when it saved them. */
-  async function adoptCheckpoint(r: ActiveRun, saved: store.CheckpointRecord): Promise<void> {
+  async function adoptCheckpoint(r: ActiveRun, saved: CheckpointRecord): Promise<void> {
     adopt(r, await fromFiles(saved.dictionary, r.runId), saved.step, saved.guard);
     if (!saved.trainer) return;
     try {
@@ -198,7 +213,7 @@ export function createTrainingSession(): TrainingApi {
     r.examples.push({ path: image.path, ...record });
   }
 
-  async function encodeFile(image: RunImage): Promise<store.ActivationRecord> {
+  async function encodeFile(image: RunImage): Promise<ActivationRecord> {
     const clip = await ensureEncoder();
     let patches: Float32Array;
     try {
@@ -340,10 +355,6 @@ export function createTrainingSession(): TrainingApi {
       // Reads the weights back from the GPU: guarded, or a device lost meanwhile would hang it forever.
       const dictionary = await device.guarded(toFiles(r.dictionary!, aboutRun(r)));
       const trainer = await device.guarded(r.trainer!.readState());
-      if (testing.quotaOnNextCheckpoint) {
-        testing.quotaOnNextCheckpoint = false;
-        throw new DOMException('simulated: the quota has been exceeded', 'QuotaExceededError');
-      }
       const savedAt = Date.now();
       await store.saveCheckpoint({
         runId: r.runId,
@@ -710,44 +721,6 @@ export function createTrainingSession(): TrainingApi {
     async history() {
       return run?.history ?? outcome?.history ?? [];
     },
-
-    async testSampleCodes() {
-      const examples = run?.examples.length ? run.examples : (outcome?.examples ?? []);
-      if (examples.length === 0) throw new Error('no image has been encoded yet');
-      const dictionary = currentDictionary();
-      const first = examples[0].patches;
-      const d = dictionary.model.config.dImage;
-      const normalised = first.map((v, i) => (v - dictionary.norm.image.mean[i % d]) * dictionary.norm.image.scale);
-      return patchCodes(dictionary.model, normalised);
-    },
-    async testLoseDevice() {
-      if (activeBackend() !== 'webgpu') throw new Error(`training runs on ${activeBackend()}, not WebGPU`);
-      (tf.backend() as WebGPUBackend).device.destroy();
-    },
-    async testPoisonWeights() {
-      const model = run?.dictionary?.model;
-      if (!model) throw new Error('no run is training');
-      const bEnc = model.image.bEnc;
-      tf.tidy(() => bEnc.assign(tf.fill(bEnc.shape, NaN) as tf.Tensor1D));
-    },
-    async testFailNextCheckpointWithQuota() {
-      testing.quotaOnNextCheckpoint = true;
-    },
-    async testCrash() {
-      setTimeout(() => {
-        throw new Error('simulated crash of the training worker');
-      });
-    },
-    async testBackend() {
-      return activeBackend();
-    },
-    async testBenchmark(name, steps, pairs) {
-      requireIdle('A benchmark');
-      await ensureBackend(name);
-      await switchBackend(name);
-      device.watch();
-      return benchmarkTraining(name, steps, pairs);
-    },
   };
-  return api;
+  return { api, state: () => ({ run, outcome }) };
 }

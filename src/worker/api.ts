@@ -66,17 +66,13 @@ export interface ExplorerApi {
 
 /**
  * What the worker itself exposes: the explorer API plus what `client.ts` needs to restart it after
- * a fault, and the fault-injection hooks the e2e tests use.
+ * a fault (the e2e build adds fault injection, src/testing/explorerWorker.ts).
  */
 export interface ExplorerWorkerApi extends ExplorerApi {
   /** The tfjs backend for the dictionary: call first (a restarted worker after a lost GPU asks for WASM). */
   useBackend(preferred?: BackendName): Promise<BackendName>;
   /** The tfjs backend the dictionary runs on. */
   backendInUse(): Promise<string>;
-  /** Test hook: destroys the WebGPU device tfjs computes on, as a driver reset would. */
-  testLoseDevice(): Promise<void>;
-  /** Test hook: throws an error no handler catches, as a bug in the worker would. */
-  testCrash(): Promise<void>;
 }
 
 /** Posted by the worker (outside comlink's replies) when it can no longer compute. */

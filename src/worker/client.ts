@@ -25,9 +25,6 @@ export interface ExplorerClient extends ExplorerApi {
   onFault(listener: (fault: ExplorerFault) => void): () => void;
   /** The tfjs backend the worker's dictionary runs on. */
   backendInUse(): Promise<string>;
-  /** Fault injection for e2e tests. */
-  testLoseDevice(): Promise<void>;
-  testCrash(): Promise<void>;
 }
 
 class WorkerFault extends Error {
@@ -57,8 +54,20 @@ interface KeptImage {
   workerId: number;
 }
 
+const startListeners = new Set<(worker: Worker) => void>();
+
+/**
+ * Calls `listener` with every explorer worker started from now on (the first, and each replacement
+ * after a fault); returns an unsubscribe. The e2e build's test API reaches the worker's fault hooks so.
+ */
+export function onExplorerWorkerStarted(listener: (worker: Worker) => void): () => void {
+  startListeners.add(listener);
+  return () => startListeners.delete(listener);
+}
+
 function startWorker(): Generation {
   const worker = new Worker(new URL('./explorer.worker.ts', import.meta.url), { type: 'module' });
+  for (const listener of startListeners) listener(worker);
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('message', (event: MessageEvent) => {
       if (isWorkerFaultMessage(event.data)) reject(new WorkerFault('device-lost', event.data.message));
@@ -231,14 +240,6 @@ class ResilientExplorer implements ExplorerClient {
 
   backendInUse() {
     return this.call((r) => r.backendInUse());
-  }
-
-  testLoseDevice() {
-    return this.generation.remote.testLoseDevice();
-  }
-
-  testCrash() {
-    return this.generation.remote.testCrash();
   }
 }
 

@@ -18,6 +18,7 @@ import {
 } from '../explain/analyze';
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles, disposeDictionary } from '../explain/dictionary';
 import { warmUpDictionary, warmUpEncoder } from '../explain/warmUp';
+import { explorerWorkerWithHooks } from '../testing/explorerWorker';
 import type { ExplorerWorkerApi, WorkerFaultMessage } from './api';
 
 let encoder: Promise<ClipEncoder> | undefined;
@@ -194,18 +195,8 @@ const api: ExplorerWorkerApi = {
     await ensureBackend();
     return activeBackend();
   },
-
-  async testLoseDevice() {
-    await ensureBackend();
-    if (activeBackend() !== 'webgpu') throw new Error(`the dictionary runs on ${activeBackend()}, not WebGPU`);
-    (tf.backend() as WebGPUBackend).device.destroy();
-  },
-
-  async testCrash() {
-    setTimeout(() => {
-      throw new Error('simulated crash of the explorer worker');
-    });
-  },
 };
 
-expose(api);
+// The e2e build (`vite build --mode e2e`) adds fault injection; `MODE` is replaced at build time,
+// so the production bundle has neither the branch nor src/testing.
+expose(import.meta.env.MODE === 'e2e' ? explorerWorkerWithHooks(api) : api);

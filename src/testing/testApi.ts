@@ -1,14 +1,17 @@
 /**
  * A small typed API on `window` for the e2e tests: only what the UI cannot show.
- * Modelled on tldraw's e2e helpers.
+ * Modelled on tldraw's e2e helpers. Installed only by the e2e build (`vite build --mode e2e`,
+ * src/main.tsx); a test checks that the production bundle has none of it (src/testing/noTestHooks.test.ts).
  */
-import { activeBackend, describeWebGpuAdapter, switchBackend, type BackendName } from './backend';
-import { heatmapKey } from './app/imagesSlice';
-import { setCompute, useAppStore } from './app/store';
-import { EMBEDDED_MODEL_ID } from './clip/catalog';
-import { explorer } from './worker/client';
-import { type TrainingTestApi, trainingTestApi } from './training/testHooks';
-import type { EncoderInfo, ImageActivations } from './clip/encoder';
+import { type Remote, wrap } from 'comlink';
+import { activeBackend, describeWebGpuAdapter, switchBackend, type BackendName } from '../backend';
+import { heatmapKey } from '../app/imagesSlice';
+import { setCompute, useAppStore } from '../app/store';
+import { EMBEDDED_MODEL_ID } from '../clip/catalog';
+import { explorer, onExplorerWorkerStarted } from '../worker/client';
+import type { EncoderInfo, ImageActivations } from '../clip/encoder';
+import type { ExplorerWorkerHooks } from './explorerWorker';
+import { type TrainingTestApi, trainingTestApi } from './trainingHooks';
 
 export interface ReferenceStepResult {
   /** The tfjs backend the step actually ran on. */
@@ -45,6 +48,13 @@ export interface LucidTestApi {
   loadedImages(): { name: string; imageId: number }[];
   /** The explorer worker itself (same instance the views use), for checks the UI cannot show. */
   explorer(): ReturnType<typeof explorer>;
+  /** Faults of the explorer worker running now (the page's client then restarts it). */
+  explorerFaults: {
+    /** Destroys its WebGPU device, as a driver reset would. */
+    loseDevice(): Promise<void>;
+    /** Makes an error escape it, as a bug would. */
+    crash(): Promise<void>;
+  };
   /** The CLIP model in the worker (loads on first use). */
   clip: {
     load(device: 'webgpu' | 'wasm'): Promise<EncoderInfo>;
@@ -68,10 +78,22 @@ function plainImage(a: ImageActivations): PlainImageActivations {
   return { grid: a.grid, width: a.width, patches: Array.from(a.patches), embedding: Array.from(a.embedding) };
 }
 
+/** Installs `window.__lucidTest`; call before the first `explorer()`, so its worker is seen starting. */
 export function installTestApi(): void {
+  let explorerWorker: Remote<ExplorerWorkerHooks> | null = null;
+  // A second comlink handle on the same worker: replies are matched by id, so both coexist.
+  onExplorerWorkerStarted((worker) => (explorerWorker = wrap<ExplorerWorkerHooks>(worker)));
+  const currentExplorerWorker = (): Remote<ExplorerWorkerHooks> => {
+    if (!explorerWorker) throw new Error('the explorer worker has not started');
+    return explorerWorker;
+  };
   window.__lucidTest = {
     training: trainingTestApi(),
     explorer,
+    explorerFaults: {
+      loseDevice: () => currentExplorerWorker().testLoseDevice(),
+      crash: () => currentExplorerWorker().testCrash(),
+    },
     loadedImages() {
       return useAppStore
         .getState()
@@ -117,7 +139,7 @@ export function installTestApi(): void {
         softwareAdapter: !!adapter?.software,
       });
       // Loaded on demand: the reference step is only needed by tests.
-      const { runReferenceStep } = await import('./lucid/selfTest');
+      const { runReferenceStep } = await import('../lucid/selfTest');
       const { loss, terms } = await runReferenceStep();
       return { backend: activeBackend(), loss, terms };
     },

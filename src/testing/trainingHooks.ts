@@ -1,10 +1,15 @@
 /**
- * The training part of the e2e test API (`window.__lucidTest.training`, installed by src/testApi.ts):
+ * The training part of the e2e test API (`window.__lucidTest.training`, installed by testApi.ts):
  * only what the Train tab cannot show.
  */
+import type { Remote } from 'comlink';
 import type { BackendName } from '../backend';
-import type { BenchmarkResult, MetricsPoint, ResumableRun } from './api';
-import { newTrainingWorker, trainingWorker } from './client';
+import type { BenchmarkResult, MetricsPoint, ResumableRun, TrainingApi } from '../training/api';
+import { newTrainingWorker, trainingWorker } from '../training/client';
+import type { TrainingWorkerHooks } from './trainingWorker';
+
+/** The e2e build's training worker exposes its hooks beside TrainingApi (trainingWorker.ts). */
+type HookedWorker = Remote<TrainingApi & TrainingWorkerHooks>;
 
 export interface TrainingTestApi {
   /** Dense Top-K codes of the first cached image under the current dictionary, as plain numbers. */
@@ -27,7 +32,7 @@ export interface TrainingTestApi {
 }
 
 export function trainingTestApi(): TrainingTestApi {
-  const api = () => trainingWorker();
+  const api = () => trainingWorker() as HookedWorker;
   return {
     sampleCodes: async () => Array.from(await api().testSampleCodes()),
     history: () => api().history(),
@@ -40,7 +45,7 @@ export function trainingTestApi(): TrainingTestApi {
     async benchmark(backend, steps, pairs) {
       const worker = newTrainingWorker();
       try {
-        return await worker.api.testBenchmark(backend, steps, pairs);
+        return await (worker.api as HookedWorker).testBenchmark(backend, steps, pairs);
       } finally {
         worker.terminate();
       }
