@@ -2,7 +2,7 @@ import { UMAP } from 'umap-js';
 import { isFunctionWord } from '../clip/functionWords';
 import type { TextActivations } from '../clip/encoder';
 import { clusterTerms } from '../interpret/clustering';
-import { clusterCategories, labelLatents } from '../interpret/labels';
+import { type LabelRule, clusterCategories, labelLatents } from '../interpret/labels';
 import { matrix } from '../interpret/matrix';
 import type { Term } from '../interpret/vocabulary';
 import { concatArrays } from '../lucid/arrays';
@@ -180,6 +180,16 @@ export const MIN_TERM_CONFIDENCE = 0.3;
 /** Share of a latent's top evidence images a word must describe to name it. */
 export const MIN_IMAGE_CONFIDENCE = 0.5;
 
+/** Which cluster member names a latent (src/interpret/labels.ts); chosen on validation. */
+export const LABEL_RULE: LabelRule = 'central';
+
+export interface InterpretOptions {
+  seed?: number;
+  rule?: LabelRule;
+  minTermConfidence?: number;
+  minImageConfidence?: number;
+}
+
 /**
  * The automated interpretation of a dictionary (METHOD.md, "Interpretation by term clustering"):
  * terms are encoded and clustered by their shared codes; every latent that fires on terms is named
@@ -192,8 +202,11 @@ export async function interpretDictionary(
   terms: Term[],
   termTexts: TextActivations[],
   reference: ReferenceSet,
-  seed = 1,
+  options: InterpretOptions = {},
 ): Promise<Interpretation> {
+  const seed = options.seed ?? 1;
+  const minTerm = options.minTermConfidence ?? MIN_TERM_CONFIDENCE;
+  const minImage = options.minImageConfidence ?? MIN_IMAGE_CONFIDENCE;
   const m = latentCountOf(dictionary);
   const { k, nShared, dImage } = dictionary.model.config;
   const profiles = await termCodes(dictionary, termTexts);
@@ -205,7 +218,10 @@ export async function interpretDictionary(
   for (let t = 0; t < terms.length; t++) shared.set(profiles.subarray(t * m + start, t * m + end), t * width);
   const sharedMatrix = matrix(shared, terms.length, width);
   const clustering = clusterTerms(sharedMatrix, { seed });
-  const labels = labelLatents(matrix(profiles, terms.length, m), sharedMatrix, clustering, terms, { topTerms: 10 });
+  const labels = labelLatents(matrix(profiles, terms.length, m), sharedMatrix, clustering, terms, {
+    topTerms: 10,
+    rule: options.rule ?? LABEL_RULE,
+  });
   const categories = clusterCategories(clustering, terms);
 
   const patchCount = reference.grid[0] * reference.grid[1];
@@ -244,7 +260,7 @@ export async function interpretDictionary(
     const kind = kindOf(dictionary, id);
     // A term label only where the term profile is concentrated enough; else the image evidence;
     // else the latent stays unnamed, with its confidence shown (never a confident wrong name).
-    const trusted = kind !== 'image' && label.label !== null && label.confidence >= MIN_TERM_CONFIDENCE;
+    const trusted = kind !== 'image' && label.label !== null && label.confidence >= minTerm;
     let name = trusted ? label.label : null;
     let confidence = label.confidence;
     // The label term's own WordNet category when it has one, else its cluster's majority.
@@ -253,7 +269,7 @@ export async function interpretDictionary(
     if (!name && kind !== 'text') {
       const evidence = wordOfPatches(topPatches[id], reference.imageWords);
       confidence = evidence?.confidence ?? 0;
-      if (evidence && evidence.confidence >= MIN_IMAGE_CONFIDENCE) {
+      if (evidence && evidence.confidence >= minImage) {
         name = evidence.word;
         category = terms.find((t) => t.text === name)?.category ?? 'object';
       }

@@ -63,6 +63,16 @@ describe('labelLatents', () => {
     expect(label.label).not.toBe('animal');
   });
 
+  it("names a latent by its dominant cluster's strongest term under the 'strongest' rule", () => {
+    const fires = profiles([{ goat: 3, cat: 1, cow: 1, dog: 1, red: 0.5 }]);
+    const [strongest] = labelLatents(fires, world.vectors, clustering, world.terms, { rule: 'strongest' });
+    expect(strongest.label).toBe('goat');
+    // Same cluster and confidence as the central rule: only the member that names it differs.
+    const [central] = labelLatents(fires, world.vectors, clustering, world.terms);
+    expect(strongest.cluster).toBe(central.cluster);
+    expect(strongest.confidence).toBeCloseTo(central.confidence, 6);
+  });
+
   it('does not let a large cluster win by size alone', () => {
     // A big "background" cluster of 24 terms gets weak activation everywhere; 3 animal words fire strongly.
     const activations: Record<string, number> = { dog: 3, cat: 3, horse: 3 };

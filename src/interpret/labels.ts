@@ -12,9 +12,18 @@ import type { Term } from './vocabulary';
 /** Shown in place of a label for a latent that fires on no term. */
 export const SILENT_LABEL = '(silent)';
 
+/**
+ * Which member of the dominant cluster names a latent: `central`, the member closest to the
+ * activation-weighted centre of the members it fires on (METHOD.md's rule); `strongest`, the member
+ * it fires on most. Chosen on validation (docs/interpretation.md).
+ */
+export type LabelRule = 'central' | 'strongest';
+
 export type LabelOptions = {
   /** How many of the latent's highest-activating terms to list. Default 10. */
   topTerms?: number;
+  /** Default `central`. */
+  rule?: LabelRule;
 };
 
 /** A term and how strongly a latent fires on it. */
@@ -151,7 +160,11 @@ export function labelLatents(
       labels.push(silent);
       continue;
     }
-    const labelTerm = centralFiringMember(profiles, j, clustering.clusters[cluster].members, units);
+    const members = clustering.clusters[cluster].members;
+    const labelTerm =
+      options.rule === 'strongest'
+        ? strongestMember(profiles, j, members)
+        : centralFiringMember(profiles, j, members, units);
     labels.push({
       ...silent,
       label: terms[labelTerm].text,
@@ -218,6 +231,15 @@ function centralFiringMember(
     const cos = sparseDot(units, t, centre);
     const a = profiles.data[t * nLatents + latent];
     if (cos > bestCos || (cos === bestCos && a > profiles.data[best * nLatents + latent])) [best, bestCos] = [t, cos];
+  }
+  return best;
+}
+
+/** The cluster member with the highest activation of `latent` (ties: the earlier member). */
+function strongestMember(profiles: Matrix, latent: number, members: number[]): number {
+  let best = members[0];
+  for (const t of members) {
+    if (profiles.data[t * profiles.cols + latent] > profiles.data[best * profiles.cols + latent]) best = t;
   }
   return best;
 }

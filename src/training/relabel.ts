@@ -293,7 +293,7 @@ export async function relabelDictionary(input: RelabelInput): Promise<Interpreta
       columns: 0,
       captionTexts: chosen.map((e) => e.caption || e.path),
     },
-    input.seed ?? 1,
+    { seed: input.seed ?? 1 },
   );
   if (signal?.aborted) throw abortReason(signal);
   onProgress?.(total, total);

@@ -19,6 +19,7 @@ import { DICTIONARY_FILES, dictionaryFromFiles } from '../../src/explain/diction
 import { interpretDictionary } from '../../src/explain/interpretDictionary';
 import { isFunctionWord } from '../../src/clip/functionWords';
 import type { EvalPair } from '../../src/eval/harness';
+import type { LabelRule } from '../../src/interpret/labels';
 import { mergeCaptionWords, parseVocabulary } from '../../src/interpret/vocabulary';
 import { openPairsDataset, toPixelValues } from '../../src/pipeline/pairsDataset';
 
@@ -30,6 +31,10 @@ const { values: args } = parseArgs({
     reference: { type: 'string', default: '1000' },
     columns: { type: 'string', default: '20' },
     'no-reference-files': { type: 'boolean', default: false },
+    // Naming choices, for comparing them on validation (defaults: src/explain/interpretDictionary.ts).
+    'label-rule': { type: 'string' },
+    'min-term-confidence': { type: 'string' },
+    'min-image-confidence': { type: 'string' },
   },
 });
 await tf.setBackend('wasm');
@@ -117,6 +122,10 @@ const interpretation = await interpretDictionary(dictionary, EMBEDDED_MODEL_ID, 
   tile: size,
   columns,
   captionTexts: dataset.pairs.slice(0, count).map((p) => p.caption),
+}, {
+  rule: args['label-rule'] as LabelRule | undefined,
+  minTermConfidence: args['min-term-confidence'] ? Number(args['min-term-confidence']) : undefined,
+  minImageConfidence: args['min-image-confidence'] ? Number(args['min-image-confidence']) : undefined,
 });
 await writeFile(path.join(args.dict, DICTIONARY_FILES.interpretation), JSON.stringify(interpretation));
 const byCategory = new Map<string, number>();

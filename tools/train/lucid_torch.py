@@ -371,6 +371,9 @@ class Trainer:
             return 0
         patches, tokens, token_mask, _ = batch
         ids = torch.nonzero(dead).flatten()
+        ids = self._reanchor(ids)
+        if len(ids) == 0:
+            return int(dead.sum())
         for modality, x in (("image", patches.reshape(-1, patches.shape[2])),
                             ("text", tokens.reshape(-1, tokens.shape[2])[token_mask.reshape(-1) > 0])):
             _, _, z = encode(model, modality, x, self.options)
@@ -390,4 +393,36 @@ class Trainer:
                     if key in state:
                         state[key].index_fill_(dim, rows, 0)
         self.tokens_since_fired[ids] = 0
-        return len(ids)
+        return int(dead.sum())
+
+    def _reanchor(self, ids):
+        """Dead shared latents restart from spare word anchors (tools/train/anchors.py: per modality
+        a decoder row and a probe) while any are left — the same concept in both towers, where
+        residual directions of unrelated inputs would give a shared latent two unrelated halves.
+        Returns the ids still to resample."""
+        pool = getattr(self, "anchor_pool", None)
+        if not pool:
+            return ids
+        model = self.model
+        shared = ids[ids < model.config["nShared"]][: len(pool)]
+        if len(shared) == 0:
+            return ids
+        picked = [pool.pop(0) for _ in range(len(shared))]
+        for modality in MODALITIES:
+            rows = torch.stack([p[modality][0] for p in picked])
+            probes = torch.stack([p[modality][1] for p in picked], 1)
+            scale = float(model.p(modality, "W_enc")[:, : model.config["nShared"]].norm(dim=0).median())
+            model.p(modality, "W_dec")[shared] = rows / rows.norm(dim=1, keepdim=True).clamp_min(1e-12)
+            model.p(modality, "W_enc")[:, shared] = scale * probes / probes.norm(dim=0, keepdim=True).clamp_min(1e-12)
+            model.p(modality, "b_enc")[shared] = 0
+            for name, dim in (("W_dec", 0), ("W_enc", 1), ("b_enc", 0)):
+                state = self.optimizer.state.get(model.p(modality, name), {})
+                for key in ("exp_avg", "exp_avg_sq"):
+                    if key in state:
+                        state[key].index_fill_(dim, shared, 0)
+        self.tokens_since_fired[shared] = 0
+        self.reanchored = getattr(self, "reanchored", 0) + len(shared)
+        keep = torch.ones(len(ids), dtype=torch.bool)
+        for j in shared.tolist():
+            keep &= ids != j
+        return ids[keep]

@@ -223,6 +223,12 @@ def main():
     ap.add_argument("--no-dustbin-clamp", action="store_true")
     ap.add_argument("--function-words-in", action="store_true")
     ap.add_argument("--data-init", action="store_true", help="shared decoder rows start at data rows")
+    ap.add_argument(
+        "--anchor-init", metavar="PAIRS_JSON",
+        help="shared latents start at word anchors from these fit captions (tools/train/anchors.py)",
+    )
+    ap.add_argument("--anchor-ridge", type=float, default=1.0)
+    ap.add_argument("--spare-anchors", type=int, default=512, help="word anchors kept for dead shared latents")
     ap.add_argument("--fit-limit", type=int, default=None, help="use only the first N fit pairs")
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--checkpoint-every", type=int, default=500)
@@ -273,7 +279,29 @@ def main():
         sample_rows(fit["patches"][:2000]) if args.data_init else None,
         real_tokens if args.data_init else None,
     )
+    anchors = None
+    if args.anchor_init:
+        import anchors as A
+
+        captions, singles = A.load_captions(args.anchor_init, n_fit)
+        model_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "public", "models",
+                                 index["encoder"])
+        words, found = A.anchor_directions(
+            fit, captions, singles, config["nShared"] + args.spare_anchors, A.load_wordpiece(model_dir),
+            ridge=args.anchor_ridge,
+        )
+        used = min(config["nShared"], len(words))
+        words = words[:used]
+        first = {m: (dec[:used], enc[:, :used], b[:used]) for m, (dec, enc, b) in found.items()}
+        spare = [{m: (dec[j], enc[:, j]) for m, (dec, enc, _) in found.items()} for j in range(used, len(found["text"][0]))]
+        A.apply_anchors(model, first, {
+            "image": sample_rows(fit["patches"][:2000]), "text": real_tokens[:4096]}, options)
+        anchors = [A.load_wordpiece(model_dir).inv[t] for t in words]
+        print(f"anchored {len(words)} shared latents on fit caption words: {' '.join(anchors[:30])} …", flush=True)
     trainer = L.Trainer(model, options, grid)
+    if anchors:
+        trainer.anchor_pool = spare
+        print(f"{len(spare)} spare anchors for dead shared latents", flush=True)
     start_step = 0
     ckpt = prefix + ".ckpt.pt"
     if args.resume and os.path.exists(ckpt):
@@ -287,8 +315,9 @@ def main():
         gen.set_state(state["generator"])
         print(f"resumed at step {start_step}", flush=True)
 
-    if args.random_control:
-        save_dictionary(model, stats, prefix, {"encoder": index["encoder"], "trainer": "random control (untrained)",
+    if args.random_control or args.steps == 0:
+        trainer_name = "random control (untrained)" if args.random_control else "word anchors only (no training)"
+        save_dictionary(model, stats, prefix, {"encoder": index["encoder"], "trainer": trainer_name,
                                                "steps": 0, "fitPairs": n_fit})
         print("validation " + json.dumps(validate(model, val, options)), flush=True)
         print("wrote", prefix + ".safetensors", flush=True)
@@ -335,6 +364,7 @@ def main():
                 "encoder": index["encoder"], "trainer": "tools/train/lucid_train.py (PyTorch)",
                 "steps": step + 1, "batch": args.pairs, "fitPairs": n_fit,
                 "options": json.dumps(options), "trainSeconds": round(time.time() - started),
+                **({"anchorInit": f"{len(anchors)} fit caption words, ridge {args.anchor_ridge}"} if anchors else {}),
             })
     with open(prefix + ".validation.json", "w") as f:
         json.dump({"args": vars(args), "options": options, "log": log, "lastStep": last}, f, indent=1)
