@@ -91,6 +91,12 @@ export interface ReferenceSet {
   tile: number;
   columns: number;
   captionTexts: string[];
+  /**
+   * Fit-split captions through the text tower: the words a latent fires on *in context* (a
+   * caption's "face" is not the bare term "face" to a small causal text tower). Optional; without
+   * them a latent is named by its term profile and image evidence only.
+   */
+  fitCaptions?: TextActivations[];
 }
 
 function kindOf(dictionary: LoadedDictionary, latent: number): LatentKind {
@@ -164,6 +170,83 @@ function wordOfPatches(
   return best ? { word: best, confidence: bestCount / Math.max(top.length, 1) } : null;
 }
 
+/** The word each token belongs to (WordPiece "##" pieces join the word before), '' for special tokens. */
+export function tokenWords(tokens: readonly string[]): string[] {
+  const out = tokens.map((t) => (/^\[.*\]$/.test(t) ? '' : t));
+  let first = 0;
+  for (let i = 1; i <= tokens.length; i++) {
+    if (i < tokens.length && tokens[i].startsWith('##') && out[i - 1]) continue;
+    // tokens first..i−1 form one word.
+    const word = tokens
+      .slice(first, i)
+      .map((t, j) => (j === 0 ? out[first] : t.slice(2)))
+      .join('');
+    for (let j = first; j < i; j++) out[j] = word;
+    first = i;
+  }
+  return out;
+}
+
+/**
+ * Per latent, the share of its Top-K code mass on caption content tokens that falls on each word
+ * (function words out): the text half of a latent's evidence. Returns latent → word → share.
+ */
+function captionWordShares(codes: Codes, captions: TextActivations[], k: number): Map<number, Map<string, number>> {
+  const mass = new Map<number, Map<string, number>>();
+  const total = new Map<number, number>();
+  let row = 0;
+  for (const caption of captions) {
+    const words = tokenWords(caption.tokens);
+    for (let r = 0; r < caption.tokens.length; r++, row++) {
+      const word = words[r];
+      if (!caption.contentMask[r] || !word || !/^[a-z]/.test(word) || isFunctionWord(word)) continue;
+      for (let j = 0; j < k; j++) {
+        const value = codes.values[row * k + j];
+        if (value <= 0) continue;
+        const id = codes.ids[row * k + j];
+        const perWord = mass.get(id) ?? new Map<string, number>();
+        perWord.set(word, (perWord.get(word) ?? 0) + value);
+        mass.set(id, perWord);
+        total.set(id, (total.get(id) ?? 0) + value);
+      }
+    }
+  }
+  for (const [id, perWord] of mass) {
+    const sum = total.get(id) ?? 1;
+    for (const [word, value] of perWord) perWord.set(word, value / sum);
+  }
+  return mass;
+}
+
+/**
+ * The name both modalities' evidence agree on: the word w maximising the mean of its caption-word
+ * share (text) and the share of top validation images it describes (image); a modality the latent
+ * does not belong to counts as absent, not as 0. Null when there is no word.
+ */
+function wordOfEvidence(
+  kind: LatentKind,
+  text: ReadonlyMap<string, number> | undefined,
+  top: LatentInfo['topPatches'],
+  imageWords: string[][],
+): { word: string; confidence: number } | null {
+  const image = new Map<string, number>();
+  for (const { image: i } of top) {
+    for (const w of new Set(imageWords[i])) if (!isFunctionWord(w)) image.set(w, (image.get(w) ?? 0) + 1 / top.length);
+  }
+  const useText = kind !== 'image';
+  const useImage = kind !== 'text';
+  const words = new Set([...(useText ? (text?.keys() ?? []) : []), ...(useImage ? image.keys() : [])]);
+  let best: { word: string; confidence: number } | null = null;
+  for (const w of words) {
+    const parts = [...(useText ? [text?.get(w) ?? 0] : []), ...(useImage ? [image.get(w) ?? 0] : [])];
+    const confidence = parts.reduce((a, b) => a + b, 0) / parts.length;
+    if (!best || confidence > best.confidence || (confidence === best.confidence && w < best.word)) {
+      best = { word: w, confidence };
+    }
+  }
+  return best;
+}
+
 /** Median of a list of codes (0 for none). */
 function median(values: number[]): number {
   if (values.length === 0) return 0;
@@ -181,11 +264,18 @@ export const MIN_TERM_CONFIDENCE = 0.3;
 export const MIN_IMAGE_CONFIDENCE = 0.5;
 
 /** Which cluster member names a latent (src/interpret/labels.ts); chosen on validation. */
-export const LABEL_RULE: LabelRule = 'central';
+export const LABEL_RULE: NamingRule = 'central';
+
+/**
+ * How latents are named: a term-cluster rule of src/interpret/labels.ts (then image evidence), or
+ * `evidence` — the word that fit captions (the words it fires on in context) and validation images
+ * (the objects under its top patches) agree on.
+ */
+export type NamingRule = LabelRule | 'evidence';
 
 export interface InterpretOptions {
   seed?: number;
-  rule?: LabelRule;
+  rule?: NamingRule;
   minTermConfidence?: number;
   minImageConfidence?: number;
 }
@@ -220,7 +310,7 @@ export async function interpretDictionary(
   const clustering = clusterTerms(sharedMatrix, { seed });
   const labels = labelLatents(matrix(profiles, terms.length, m), sharedMatrix, clustering, terms, {
     topTerms: 10,
-    rule: options.rule ?? LABEL_RULE,
+    rule: options.rule === 'strongest' ? 'strongest' : 'central',
   });
   const categories = clusterCategories(clustering, terms);
 
@@ -255,23 +345,53 @@ export async function interpretDictionary(
     dictionary.model.config.dText,
   );
   const textStats = firingStats(textCodes, k, m, concatArrays(tokenRows.map((t) => t.contentMask)));
+  const fitCaptions = reference.fitCaptions ?? [];
+  const captionShares =
+    fitCaptions.length > 0 && (options.rule ?? LABEL_RULE) === 'evidence'
+      ? captionWordShares(
+          await encodeManyRows(
+            dictionary,
+            'text',
+            concatArrays(fitCaptions.map((t) => t.hidden)),
+            dictionary.model.config.dText,
+          ),
+          fitCaptions,
+          k,
+        )
+      : null;
 
+  /** Whether `name` is a vocabulary term: its WordNet category, else 'object'. */
+  const categoryOfWord = (name: string) => {
+    const own = terms.find((t) => t.text === name)?.category;
+    return own && own !== 'unknown' ? own : 'object';
+  };
   const latents: LatentInfo[] = labels.map((label, id) => {
     const kind = kindOf(dictionary, id);
-    // A term label only where the term profile is concentrated enough; else the image evidence;
-    // else the latent stays unnamed, with its confidence shown (never a confident wrong name).
-    const trusted = kind !== 'image' && label.label !== null && label.confidence >= minTerm;
-    let name = trusted ? label.label : null;
-    let confidence = label.confidence;
-    // The label term's own WordNet category when it has one, else its cluster's majority.
-    const own = label.labelTerm >= 0 ? terms[label.labelTerm].category : 'unknown';
-    let category = name ? (own !== 'unknown' ? own : label.category) : null;
-    if (!name && kind !== 'text') {
-      const evidence = wordOfPatches(topPatches[id], reference.imageWords);
+    let name: string | null;
+    let confidence: number;
+    let category: LatentInfo['category'];
+    if (captionShares) {
+      // "evidence" rule: the word both modalities' evidence agree on (docs/interpretation.md).
+      const evidence = wordOfEvidence(kind, captionShares.get(id), topPatches[id], reference.imageWords);
       confidence = evidence?.confidence ?? 0;
-      if (evidence && evidence.confidence >= minImage) {
-        name = evidence.word;
-        category = terms.find((t) => t.text === name)?.category ?? 'object';
+      name = evidence && evidence.confidence >= minTerm ? evidence.word : null;
+      category = name ? categoryOfWord(name) : null;
+    } else {
+      // A term label only where the term profile is concentrated enough; else the image evidence;
+      // else the latent stays unnamed, with its confidence shown (never a confident wrong name).
+      const trusted = kind !== 'image' && label.label !== null && label.confidence >= minTerm;
+      name = trusted ? label.label : null;
+      confidence = label.confidence;
+      // The label term's own WordNet category when it has one, else its cluster's majority.
+      const own = label.labelTerm >= 0 ? terms[label.labelTerm].category : 'unknown';
+      category = name ? (own !== 'unknown' ? own : label.category) : null;
+      if (!name && kind !== 'text') {
+        const evidence = wordOfPatches(topPatches[id], reference.imageWords);
+        confidence = evidence?.confidence ?? 0;
+        if (evidence && evidence.confidence >= minImage) {
+          name = evidence.word;
+          category = categoryOfWord(name);
+        }
       }
     }
     const cluster = label.cluster >= 0 ? clustering.clusters[label.cluster] : null;

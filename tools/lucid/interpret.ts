@@ -16,10 +16,9 @@ import { EMBEDDED_MODEL_ID } from '../../src/clip/catalog';
 import { type TextActivations, encodeTextFitting, loadClipEncoder } from '../../src/clip/encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../../src/clip/nodeEnvironment';
 import { DICTIONARY_FILES, dictionaryFromFiles } from '../../src/explain/dictionary';
-import { interpretDictionary } from '../../src/explain/interpretDictionary';
+import { type NamingRule, interpretDictionary } from '../../src/explain/interpretDictionary';
 import { isFunctionWord } from '../../src/clip/functionWords';
 import type { EvalPair } from '../../src/eval/harness';
-import type { LabelRule } from '../../src/interpret/labels';
 import { mergeCaptionWords, parseVocabulary } from '../../src/interpret/vocabulary';
 import { openPairsDataset, toPixelValues } from '../../src/pipeline/pairsDataset';
 
@@ -33,6 +32,7 @@ const { values: args } = parseArgs({
     'no-reference-files': { type: 'boolean', default: false },
     // Naming choices, for comparing them on validation (defaults: src/explain/interpretDictionary.ts).
     'label-rule': { type: 'string' },
+    'fit-captions': { type: 'string', default: '4000' },
     'min-term-confidence': { type: 'string' },
     'min-image-confidence': { type: 'string' },
   },
@@ -113,6 +113,10 @@ if (!args['no-reference-files']) {
   );
 }
 
+// Fit captions for the "evidence" naming rule: the words each latent fires on in context.
+const fitCaptions: TextActivations[] = [];
+for (const pair of fitPairs.slice(0, Number(args['fit-captions']))) fitCaptions.push(await encodeTextFitting(encoder, pair.caption));
+
 const interpretation = await interpretDictionary(dictionary, EMBEDDED_MODEL_ID, kept, termTexts, {
   grid: encoder.info.grid,
   patches,
@@ -122,8 +126,9 @@ const interpretation = await interpretDictionary(dictionary, EMBEDDED_MODEL_ID, 
   tile: size,
   columns,
   captionTexts: dataset.pairs.slice(0, count).map((p) => p.caption),
+  fitCaptions,
 }, {
-  rule: args['label-rule'] as LabelRule | undefined,
+  rule: args['label-rule'] as NamingRule | undefined,
   minTermConfidence: args['min-term-confidence'] ? Number(args['min-term-confidence']) : undefined,
   minImageConfidence: args['min-image-confidence'] ? Number(args['min-image-confidence']) : undefined,
 });
