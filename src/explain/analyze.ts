@@ -117,6 +117,8 @@ export function rankForDictionary(
   return rankConcepts(maxCodes(codes, config.k, use), modality, (id) => ({
     kind: latents?.[id]?.kind ?? latentKind(config, id),
     typical: latents?.[id]?.typical,
+    imageRate: latents?.[id]?.imageRate,
+    textRate: latents?.[id]?.textRate,
   }));
 }
 

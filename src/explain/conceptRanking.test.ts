@@ -48,4 +48,22 @@ describe('rankConcepts', () => {
       { id: 9, score: 1 },
     ]);
   });
+
+  it('weighs specificity by rarity: of two equally specific latents the rarer comes first', () => {
+    const rates = new Map([
+      [0, { kind: 'shared' as const, typical: { image: 1, text: 1 }, imageRate: 0.5, textRate: 0.001 }],
+      [1, { kind: 'shared' as const, typical: { image: 1, text: 1 }, imageRate: 0.01, textRate: 0.5 }],
+    ]);
+    const best = new Map([
+      [0, 2],
+      [1, 2],
+    ]);
+    const image = rankConcepts(best, 'image', (id) => rates.get(id));
+    expect(image.map((n) => n.id)).toEqual([1, 0]);
+    expect(image[0].score).toBeCloseTo(2 * -Math.log(0.01), 3);
+    // A shared latent is weighed by its image rate for a text too, so a word ranks it as its picture does.
+    expect(rankConcepts(best, 'text', (id) => rates.get(id)).map((n) => n.id)).toEqual([1, 0]);
+    // Power 0 is plain specificity: the tie goes to the lower id.
+    expect(rankConcepts(best, 'image', (id) => rates.get(id), 0).map((n) => n.id)).toEqual([0, 1]);
+  });
 });

@@ -5,13 +5,26 @@
  * Ranking by the largest code puts first the latents that fire strongly on every foreground patch
  * (the same few for every image). Instead a latent is scored by its *specificity*: its largest code
  * here divided by its typical code when it fires (Interpretation `typical`, the median on the
- * validation split). Shared latents come first — they are the concepts both towers agree on and
- * the only ones with a name backed by text and image evidence — then the modality's own.
+ * validation split), times its rarity −ln(firing rate) (RARITY_POWER). Shared latents come first —
+ * they are the concepts both towers agree on — then the modality's own.
  */
 import type { LatentInfo, ScoredLatent } from './types';
 
 /** What the ranking needs to know of a latent; absent latents count as private with typical code 1. */
-export type RankingInfo = Pick<LatentInfo, 'kind' | 'typical'>;
+export type RankingInfo = Pick<LatentInfo, 'kind' | 'typical'> & Partial<Pick<LatentInfo, 'imageRate' | 'textRate'>>;
+
+/**
+ * How much specificity is also weighted by rarity, (−ln firing rate)^RARITY_POWER with the rate on
+ * the validation split (0 = not at all): a latent that fires on a large share of all patches says
+ * little about this image even when it fires above its typical code. Chosen on validation
+ * (docs/explorer.md).
+ */
+export const RARITY_POWER = 1;
+
+/** −ln of a firing rate, for rates in (0, 1); 1 where the rate is unknown. */
+function rarity(rate: number | undefined): number {
+  return rate !== undefined && rate > 0 && rate < 1 ? -Math.log(rate) : 1;
+}
 
 /**
  * @param best largest Top-K code of each latent that fired (latent id → code)
@@ -22,12 +35,18 @@ export function rankConcepts(
   best: ReadonlyMap<number, number>,
   modality: 'image' | 'text',
   infoOf: (id: number) => RankingInfo | undefined,
+  power = RARITY_POWER,
 ): ScoredLatent[] {
   const scored = [...best].map(([id, value]) => {
     const info = infoOf(id);
     const typical = info?.typical?.[modality] ?? 0;
+    const specificity = typical > 0 ? value / typical : value;
+    // A shared latent is weighed by its image rate in both modalities, so that a word and its
+    // picture rank their common latents alike; a private latent by its own modality's rate.
+    const rate = info?.kind === 'text' ? info?.textRate : info?.imageRate;
+    const weight = power > 0 ? rarity(rate) ** power : 1;
     // Rounded before sorting, so that a view re-sorting the rounded scores keeps this order.
-    return { id, score: Number((typical > 0 ? value / typical : value).toFixed(4)), shared: info?.kind === 'shared' };
+    return { id, score: Number((specificity * weight).toFixed(4)), shared: info?.kind === 'shared' };
   });
   scored.sort((a, b) => Number(b.shared) - Number(a.shared) || b.score - a.score || a.id - b.id);
   return scored.map(({ id, score }) => ({ id, score }));
