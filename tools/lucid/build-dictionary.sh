@@ -2,7 +2,7 @@
 # Rebuilds the pretrained Emoji-CLIP dictionary, its baselines, their interpretations, the test atlas
 # and docs/results.* — the exact sequence that produced the committed files (docs/dictionary.md).
 # Needs the emoji data of tools/emoji-clip/README.md step 1 in /tmp/emoji-build, Node and Debian's
-# python3-torch + libopenblas0-pthread. About 1 h 15 min on 2 CPU cores.
+# python3-torch + libopenblas0-pthread. About 1 h 15 min on 2 CPU cores (extraction ~25 min, LUCID ~16 min).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA=${DATA:-/tmp/lucid-data}
@@ -22,8 +22,9 @@ for split in validation fit; do npx tsx tools/lucid/extract.ts "$DATA/$split" "$
 
 # 2. Training (PyTorch), the no-GCMT baseline and the untrained random control.
 train=($PY -u tools/train/lucid_train.py --fit "$SHARDS/fit" --validation "$SHARDS/validation" --out "$RUNS" --pairs 32)
-"${train[@]}" --name lucid --steps "$STEPS" --dustbin 0.9 --dead-after 50000 --resample-every 200
-"${train[@]}" --name shared-topk --steps 1500 --no-gcmt --aux-preact --no-resample
+"${train[@]}" --name lucid --steps "$STEPS" --dustbin 0.9 --dead-after 50000 --resample-every 200 \
+  --anchor-init "$DATA/fit.json"
+"${train[@]}" --name shared-topk --steps "$STEPS" --no-gcmt --dustbin 0.9 --dead-after 50000 --resample-every 200
 "${train[@]}" --name random --random-control --fit-limit 1000
 
 install_dict() { # <run name> <folder>
@@ -36,7 +37,9 @@ install_dict shared-topk "$DICT/baselines/shared-topk"
 install_dict random "$DICT/baselines/random"
 
 # 3. Names and evidence from validation images and fit words only; then the test-split evaluation.
-interpret=(npx tsx tools/lucid/interpret.ts --pairs "$DATA/validation" --fit "$DATA/fit")
+# The naming rule and threshold were chosen on validation (docs/dictionary.md).
+interpret=(npx tsx tools/lucid/interpret.ts --pairs "$DATA/validation" --fit "$DATA/fit" \
+  --label-rule evidence --min-term-confidence 0.15)
 "${interpret[@]}" --dict "$DICT"
 "${interpret[@]}" --dict "$DICT/baselines/shared-topk" --no-reference-files
 "${interpret[@]}" --dict "$DICT/baselines/random" --no-reference-files
