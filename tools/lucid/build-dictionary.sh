@@ -2,13 +2,13 @@
 # Rebuilds the pretrained Emoji-CLIP dictionary, its baselines, their interpretations, the test atlas
 # and docs/results.* — the exact sequence that produced the committed files (docs/dictionary.md).
 # Needs the emoji data of tools/emoji-clip/README.md step 1 in /tmp/emoji-build, Node and Debian's
-# python3-torch + libopenblas0-pthread. About 1 h 15 min on 2 CPU cores (extraction ~25 min, LUCID ~32 min).
+# python3-torch + libopenblas0-pthread. About 1 h 15 min on 2 CPU cores (extraction ~25 min, LUCID ~16 min).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA=${DATA:-/tmp/lucid-data}
 SHARDS=${SHARDS:-/tmp/lucid-shards}
 RUNS=${RUNS:-/tmp/lucid-runs}
-STEPS=${STEPS:-2000}
+STEPS=${STEPS:-1000}
 DICT=public/dictionaries/emoji-clip
 PY=/usr/bin/python3
 
