@@ -1,17 +1,32 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { EMBEDDED_MODEL_ID } from '../clip/catalog';
+import type { ImageAnalysis } from '../explain/types';
 import { addImages, clearImages, ensureHeatmaps, removeImage } from './imageActions';
 import { heatmapKey } from './imagesSlice';
 import { selectLatent } from './selectionActions';
+import { switchModel } from './sessionActions';
 import { useAppStore } from './store';
-import { fakePort } from './testing/fakePort';
+import { fakeAnalysis, fakePort } from './testing/fakePort';
 
 function file(name: string): File {
   return new File([new Uint8Array([1, 2, 3])], name, { type: 'image/png' });
 }
 
+/** A promise settled from outside, to hold a worker call until the test lets it finish. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+function statuses() {
+  return useAppStore.getState().images.map((image) => [image.name, image.status]);
+}
+
 describe('image actions', () => {
   beforeEach(async () => {
     await clearImages(fakePort());
+    await switchModel(fakePort(), EMBEDDED_MODEL_ID, 'wasm');
     selectLatent(null);
   });
 
@@ -48,5 +63,60 @@ describe('image actions', () => {
     await removeImage(port, image.key);
     expect(useAppStore.getState().images).toEqual([]);
     expect(port.forgetImage).toHaveBeenCalledWith(image.analysis?.imageId);
+  });
+
+  it('keeps images given while the model loads on waiting cards and analyses them once it is ready', async () => {
+    const port = fakePort();
+    const model = deferred<void>();
+    const load = port.loadModel.getMockImplementation()!;
+    port.loadModel.mockImplementationOnce(async (...args) => {
+      await model.promise;
+      return load(...args);
+    });
+    const switching = switchModel(port, EMBEDDED_MODEL_ID, 'webgpu');
+    await addImages(port, [file('dog.png'), file('cat.png')]);
+    expect(statuses()).toEqual([
+      ['dog.png', 'waiting'],
+      ['cat.png', 'waiting'],
+    ]);
+    expect(port.analyzeImage).not.toHaveBeenCalled();
+
+    model.resolve();
+    await switching;
+    expect(statuses()).toEqual([
+      ['dog.png', 'ready'],
+      ['cat.png', 'ready'],
+    ]);
+    expect(port.analyzeImage).toHaveBeenCalledTimes(2);
+  });
+
+  it('analyses every image again with a new model, and forgets the old analyses', async () => {
+    const port = fakePort();
+    await addImages(port, [file('dog.png')]);
+    const before = useAppStore.getState().images[0].analysis!.imageId;
+    await switchModel(port, 'Xenova/clip-vit-base-patch32', 'wasm');
+    // That hub model has no dictionary: the image waits for one, without its old analysis.
+    expect(useAppStore.getState().images[0]).toMatchObject({ status: 'waiting', analysis: null });
+    expect(port.forgetImage).toHaveBeenCalledWith(before);
+
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    const after = useAppStore.getState().images[0];
+    expect(after.status).toBe('ready');
+    expect(after.analysis!.imageId).not.toBe(before);
+    expect(port.analyzeImage).toHaveBeenCalledTimes(2);
+  });
+
+  it('drops an analysis that comes back after the model changed, and analyses the image again', async () => {
+    const port = fakePort();
+    const slow = deferred<ImageAnalysis>();
+    port.analyzeImage.mockImplementationOnce(() => slow.promise);
+    const adding = addImages(port, [file('dog.png')]);
+    const switching = switchModel(port, EMBEDDED_MODEL_ID, 'webgpu');
+    slow.resolve(fakeAnalysis(99, 'dog.png', 7));
+    await Promise.all([adding, switching]);
+    const [image] = useAppStore.getState().images;
+    expect(image.status).toBe('ready');
+    expect(image.analysis!.imageId).not.toBe(99);
+    expect(port.forgetImage).toHaveBeenCalledWith(99);
   });
 });

@@ -1,13 +1,27 @@
 /**
- * The user's images: each file is analysed in the worker on its own, so one corrupt file fails
- * alone; heatmaps are fetched per (image, latent) and kept.
+ * The user's images: every file gets a card at once and waits until a model and a dictionary are
+ * ready; then each is analysed in the worker on its own, so one corrupt file fails alone. When the
+ * model or the dictionary changes, every image waits again and is analysed anew. Heatmaps are
+ * fetched per (image, latent) and kept.
  */
 import { errorMessage, type ExplorerPort } from './explorerApi';
 import { heatmapKey, type HeatmapEntry, type ImageEntry } from './imagesSlice';
 import { selectLatent } from './selectionActions';
-import { useAppStore } from './store';
+import { type AppState, useAppStore } from './store';
 
 let nextImageKey = 1;
+
+/**
+ * The file behind each card, by key, kept for analysing it again after a change of model or
+ * dictionary. Outside the store, which holds plain data only.
+ */
+const imageFiles = new Map<number, File>();
+
+/**
+ * Counts changes of the worker's model or dictionary: an analysis started before the latest change
+ * belongs to what was replaced, and is dropped when it comes back.
+ */
+let analysisGeneration = 0;
 
 function updateImage(key: number, update: Partial<ImageEntry>): void {
   useAppStore.setState((state) => ({
@@ -19,28 +33,51 @@ function setHeatmap(key: string, entry: HeatmapEntry): void {
   useAppStore.setState((state) => ({ heatmaps: { ...state.heatmaps, [key]: entry } }));
 }
 
-/** Adds files and analyses each in the worker; resolves when all have succeeded or failed. */
-export async function addImages(api: ExplorerPort, files: readonly File[]): Promise<void> {
-  const added = files.map((file) => ({
-    file,
-    entry: {
-      key: nextImageKey++,
-      name: file.name,
-      url: URL.createObjectURL(file),
-      status: 'analysing',
-      error: null,
-      analysis: null,
-    } satisfies ImageEntry,
-  }));
-  useAppStore.setState((state) => ({ images: [...state.images, ...added.map(({ entry }) => entry)] }));
-  await Promise.all(added.map(({ file, entry }) => analyseImage(api, file, entry.key)));
+/** Whether images can be analysed now: the worker has a model and a dictionary for it. */
+export function canAnalyse(state: Pick<AppState, 'model' | 'dictionary'>): boolean {
+  return state.model.status === 'ready' && state.dictionary.status === 'ready';
 }
 
-async function analyseImage(api: ExplorerPort, file: File, key: number): Promise<void> {
+/**
+ * Adds files, whatever is loading: each gets a waiting card at once. Resolves when those that can
+ * be analysed now have succeeded or failed; the others are analysed by `analyseWaitingImages`.
+ */
+export async function addImages(api: ExplorerPort, files: readonly File[]): Promise<void> {
+  const added = files.map((file): ImageEntry => {
+    const key = nextImageKey++;
+    imageFiles.set(key, file);
+    return { key, name: file.name, url: URL.createObjectURL(file), status: 'waiting', error: null, analysis: null };
+  });
+  useAppStore.setState((state) => ({ images: [...state.images, ...added] }));
+  await analyseWaitingImages(api);
+}
+
+/**
+ * Analyses every waiting image if a model and a dictionary are ready (else leaves them waiting);
+ * resolves when all have succeeded or failed.
+ */
+export async function analyseWaitingImages(api: ExplorerPort): Promise<void> {
+  const state = useAppStore.getState();
+  if (!canAnalyse(state)) return;
+  const waiting = new Set(state.images.filter((image) => image.status === 'waiting').map((image) => image.key));
+  if (waiting.size === 0) return;
+  // Marked before the first await, so a second call does not analyse them twice.
+  useAppStore.setState((current) => ({
+    images: current.images.map((image) => (waiting.has(image.key) ? { ...image, status: 'analysing' } : image)),
+  }));
+  const generation = analysisGeneration;
+  await Promise.all([...waiting].map((key) => analyseImage(api, key, generation)));
+}
+
+async function analyseImage(api: ExplorerPort, key: number, generation: number): Promise<void> {
+  const file = imageFiles.get(key);
+  if (file === undefined) return;
   try {
     const analysis = await api.analyzeImage(file, file.name);
-    if (!useAppStore.getState().images.some((image) => image.key === key)) {
-      // Removed while it was being analysed: the worker still holds its activations.
+    const stale = generation !== analysisGeneration;
+    if (stale || !useAppStore.getState().images.some((image) => image.key === key)) {
+      // Removed while it was being analysed, or analysed by a model or dictionary since replaced
+      // (the image is waiting again): the worker may still hold these activations.
       await api.forgetImage(analysis.imageId);
       return;
     }
@@ -48,8 +85,25 @@ async function analyseImage(api: ExplorerPort, file: File, key: number): Promise
     const first = analysis.top[0];
     if (useAppStore.getState().explorer.selectedLatent === null && first !== undefined) selectLatent(first.id);
   } catch (error) {
-    updateImage(key, { status: 'failed', error: errorMessage(error) });
+    // A failure against a replaced model says nothing about the image: it waits for the new one.
+    if (generation === analysisGeneration) updateImage(key, { status: 'failed', error: errorMessage(error) });
   }
+}
+
+/**
+ * Sends every image back to waiting, because the worker's model or dictionary is being replaced and
+ * their analyses (and heatmaps) belong to the old one; the files stay, to be analysed anew.
+ */
+export async function requeueImages(api: ExplorerPort): Promise<void> {
+  analysisGeneration++;
+  const { images } = useAppStore.getState();
+  useAppStore.setState({
+    images: images.map((image) => ({ ...image, status: 'waiting', error: null, analysis: null })),
+    heatmaps: {},
+  });
+  await Promise.all(
+    images.flatMap((image) => (image.analysis === null ? [] : [api.forgetImage(image.analysis.imageId)])),
+  );
 }
 
 /** Removes one image from the page and its activations from the worker. */
@@ -57,15 +111,19 @@ export async function removeImage(api: ExplorerPort, key: number): Promise<void>
   const image = useAppStore.getState().images.find((candidate) => candidate.key === key);
   if (image === undefined) return;
   useAppStore.setState((state) => ({ images: state.images.filter((candidate) => candidate.key !== key) }));
+  imageFiles.delete(key);
   URL.revokeObjectURL(image.url);
   if (image.analysis !== null) await api.forgetImage(image.analysis.imageId);
 }
 
-/** Removes every image (e.g. when the model changes and their activations no longer apply). */
+/** Removes every image, from the page and from the worker. */
 export async function clearImages(api: ExplorerPort): Promise<void> {
   const { images } = useAppStore.getState();
   useAppStore.setState({ images: [], heatmaps: {} });
-  for (const image of images) URL.revokeObjectURL(image.url);
+  for (const image of images) {
+    imageFiles.delete(image.key);
+    URL.revokeObjectURL(image.url);
+  }
   await Promise.all(
     images.flatMap((image) => (image.analysis === null ? [] : [api.forgetImage(image.analysis.imageId)])),
   );

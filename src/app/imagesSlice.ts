@@ -8,7 +8,11 @@ export interface ImageEntry {
   name: string;
   /** Object URL of the file, for display. */
   url: string;
-  status: 'analysing' | 'ready' | 'failed';
+  /**
+   * 'waiting' until a model and a dictionary are ready (and again after either changes, since the
+   * analysis belongs to both); then 'analysing', and 'ready' or 'failed'.
+   */
+  status: 'waiting' | 'analysing' | 'ready' | 'failed';
   error: string | null;
   analysis: ImageAnalysis | null;
 }

@@ -5,7 +5,7 @@
 import { type BackendName, clipDeviceFor } from '../backend';
 import { findCatalogEntry } from '../clip/catalog';
 import { errorMessage, type ExplorerPort } from './explorerApi';
-import { clearImages } from './imageActions';
+import { analyseWaitingImages, requeueImages } from './imageActions';
 import { addProgressEvent } from './progress';
 import type { DictionaryState, ModelState } from './sessionSlice';
 import { useAppStore } from './store';
@@ -34,15 +34,15 @@ export function dictionaryBase(modelId: string): string {
 let modelRequest = 0;
 
 /**
- * Loads `id` in the worker (forgetting the images of the previous model, whose activations no
- * longer apply), then its pretrained dictionary, or marks the dictionary unavailable.
+ * Loads `id` in the worker, then its pretrained dictionary (or marks the dictionary unavailable),
+ * then analyses the images anew: they wait meanwhile, since their analyses belong to the old model.
  */
 export async function switchModel(api: ExplorerPort, id: string, device: ModelDevice): Promise<void> {
   const request = ++modelRequest;
   const entry = findCatalogEntry(id);
   setModel({ id, status: 'loading', progress: {}, info: null, error: null });
   setDictionary({ status: 'idle', base: null, summary: null, error: null });
-  await clearImages(api);
+  await requeueImages(api);
   try {
     const info = await api.loadModel(id, device, { allowRemote: entry?.source === 'hub' }, (event) => {
       if (request !== modelRequest) return;
@@ -67,8 +67,11 @@ async function loadDictionary(api: ExplorerPort, base: string, request: number):
   setDictionary({ status: 'loading', base });
   try {
     const summary = await api.loadDictionary(base);
-    if (request === modelRequest) setDictionary({ status: 'ready', summary, error: null });
+    if (request !== modelRequest) return;
+    setDictionary({ status: 'ready', summary, error: null });
   } catch (error) {
     if (request === modelRequest) setDictionary({ status: 'failed', error: errorMessage(error) });
+    return;
   }
+  await analyseWaitingImages(api);
 }

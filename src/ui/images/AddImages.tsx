@@ -2,9 +2,13 @@ import { useState, type DragEvent } from 'react';
 import { useExplorerApi } from '../../app/explorerApi';
 import { addImages } from '../../app/imageActions';
 
-/** The file input and the drop zone; both hand files to the worker for analysis. */
-export function AddImages({ disabled }: { disabled: boolean }) {
+/**
+ * The file input and the drop zone. Open whenever a worker is connected: files given while the
+ * model or dictionary loads wait on their cards and are analysed once both are ready.
+ */
+export function AddImages() {
   const api = useExplorerApi();
+  const disabled = api === null;
   const [dragging, setDragging] = useState(false);
   const add = (files: FileList | null) => {
     if (api === null || files === null || files.length === 0) return;

@@ -2,12 +2,15 @@ import { useState } from 'react';
 import { useExplorerApi } from '../../app/explorerApi';
 import { removeImage } from '../../app/imageActions';
 import type { ImageEntry } from '../../app/imagesSlice';
+import { useAppStore } from '../../app/store';
 import type { ImageAnalysis } from '../../explain/types';
 import { LatentButton } from '../common/LatentButton';
 import { useLatentIndex, useSelectedLatent } from '../hooks';
 import { latentName } from '../latents';
 import { patchConcepts } from '../ranking';
 import { HeatmapStage } from './HeatmapStage';
+import { modelView, modelViewNotice, preprocessingOf } from './modelView';
+import { waitingMessage } from './waitingMessage';
 
 /** Concepts listed under an image. */
 const TOP_CONCEPTS = 8;
@@ -32,6 +35,7 @@ export function ImageCard({ image, compact = false }: { image: ImageEntry; compa
           </button>
         )}
       </figcaption>
+      {image.status === 'waiting' && <WaitingNotice />}
       {image.status === 'analysing' && <p className="muted">Analysing…</p>}
       {image.status === 'failed' && (
         // The message names the file and the problem ("photo.png: not an image: it starts like text").
@@ -40,6 +44,21 @@ export function ImageCard({ image, compact = false }: { image: ImageEntry; compa
       {image.analysis !== null && <AnalysedImage image={image} analysis={image.analysis} compact={compact} />}
     </figure>
   );
+}
+
+/** Why a waiting image is not analysed yet (the model or the dictionary is loading, or missing). */
+function WaitingNotice() {
+  const model = useAppStore((state) => state.model);
+  const dictionary = useAppStore((state) => state.dictionary);
+  return <p className="muted image-waiting">{waitingMessage(model, dictionary)}</p>;
+}
+
+/** Says what the model's preprocessing cut off (or squashed) of this image, if anything. */
+function ModelViewNotice({ analysis }: { analysis: ImageAnalysis }) {
+  const info = useAppStore((state) => state.model.info);
+  if (info === null) return null;
+  const notice = modelViewNotice(modelView(analysis.width, analysis.height, preprocessingOf(info)));
+  return notice === null ? null : <p className="muted model-view-notice">{notice}</p>;
 }
 
 function AnalysedImage({ image, analysis, compact }: { image: ImageEntry; analysis: ImageAnalysis; compact: boolean }) {
@@ -62,6 +81,7 @@ function AnalysedImage({ image, analysis, compact }: { image: ImageEntry; analys
         onPatchHover={compact ? undefined : setHovered}
         onPatchClick={compact ? undefined : (clicked) => setPinned(clicked === pinned ? null : clicked)}
       />
+      {!compact && <ModelViewNotice analysis={analysis} />}
       {!compact && (
         <div className="concept-list">
           <h4>

@@ -1,6 +1,5 @@
 import { useAppStore } from '../../app/store';
 import { DictionaryGate } from '../common/DictionaryGate';
-import { useDictionaryReady } from '../hooks';
 import { AddImages } from '../images/AddImages';
 import { ImageCard } from '../images/ImageCard';
 import { SelectedConcept } from '../images/SelectedConcept';
@@ -8,11 +7,10 @@ import { SelectedConcept } from '../images/SelectedConcept';
 /** Images tab: the user's images side by side, each with the selected concept's heatmap. */
 export function ImagesView() {
   const images = useAppStore((state) => state.images);
-  const ready = useDictionaryReady();
   return (
     <>
       <DictionaryGate>{null}</DictionaryGate>
-      <AddImages disabled={!ready} />
+      <AddImages />
       {images.length > 0 && <SelectedConcept />}
       {images.length > 0 && (
         <p className="hint muted">

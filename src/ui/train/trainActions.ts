@@ -4,6 +4,7 @@ import type { TrainSettings, TrainingEvent } from '../../training/api';
 import { onTrainingWorkerCrash, trainingWorker } from '../../training/client';
 import { captionMode, planFolder } from '../../training/folderPlan';
 import { filesFromInput, folderName, pickDirectory } from '../../training/folderSource';
+import { analyseWaitingImages, requeueImages } from '../../app/imageActions';
 import { backendFromUrl } from '../../app/startCompute';
 import { explorer } from '../../worker/client';
 import { type Notice, type TrainState, useTrainStore } from './trainStore';
@@ -297,7 +298,8 @@ export function sendToExplorer(): Promise<void> {
   return withBusy(async () => {
     try {
       const files = await trainingWorker().exportFiles();
-      const summary = await explorer().loadDictionaryFiles(
+      const api = explorer();
+      const summary = await api.loadDictionaryFiles(
         'fine-tuned in this tab',
         files.weights,
         files.config,
@@ -305,6 +307,9 @@ export function sendToExplorer(): Promise<void> {
       );
       const m = summary.nShared + summary.nImagePrivate + summary.nTextPrivate;
       set({ filesMessage: { ok: true, text: `The explorer now uses the fine-tuned dictionary (${m} latents).` } });
+      // The worker dropped the images' activations with the old dictionary: analyse them with the new one.
+      await requeueImages(api);
+      await analyseWaitingImages(api);
     } catch (error) {
       set({ filesMessage: { ok: false, text: `The explorer kept its dictionary: ${errorText(error)}` } });
     }
