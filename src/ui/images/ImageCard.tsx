@@ -35,6 +35,10 @@ export function ImageCard({ image, compact = false }: { image: ImageEntry; compa
           </button>
         )}
       </figcaption>
+      {(image.status === 'waiting' || image.status === 'analysing') && (
+        // The file as given, until the model's view of it (with its heatmap) replaces it.
+        <img className="pending-image" src={image.url} alt={image.name} draggable={false} />
+      )}
       {image.status === 'waiting' && <WaitingNotice />}
       {image.status === 'analysing' && <p className="muted">Analysing…</p>}
       {image.status === 'failed' && (
