@@ -1,9 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { analyzeImageActivations, analyzeTextActivations, groundText } from '../explain/analyze';
+import { type Modality, hasModality } from '../lucid/config';
 import { type Context, CliError, describeLatent, readImage } from './context';
+
+/**
+ * Refuses a command the dictionary cannot answer: a single imported SAE has latents for one tower
+ * only, and would give empty results for the other (docs/interop.md).
+ */
+function requireTower(context: Context, modality: Modality, command: string): void {
+  if (hasModality(context.dictionary.model.config, modality)) return;
+  throw new CliError(
+    `lucid ${command}: ${context.dictionary.source} has no ${modality} latents (it is a single ` +
+      `${modality === 'image' ? 'text' : 'image'} SAE), so it cannot encode ${modality === 'image' ? 'images' : 'text'}`,
+  );
+}
 
 /** `lucid encode <image>`: the image's top latents. */
 export async function encodeCommand(context: Context, image: string, top = 10) {
+  requireTower(context, 'image', 'encode');
   const activations = await context.encoder.encodeImage(await readImage(image));
   const { analysis } = await analyzeImageActivations(context.dictionary, activations);
   return {
@@ -29,6 +43,8 @@ export async function* encodeMany(context: Context, images: readonly string[], t
 
 /** `lucid ground <image> <text>`: the text's heatmap over the image's patch grid. */
 export async function groundCommand(context: Context, image: string, text: string) {
+  requireTower(context, 'image', 'ground');
+  requireTower(context, 'text', 'ground');
   const activations = await context.encoder.encodeImage(await readImage(image));
   const { codes } = await analyzeImageActivations(context.dictionary, activations);
   const { analysis } = await analyzeTextActivations(context.dictionary, await context.encoder.encodeText(text));
@@ -42,6 +58,7 @@ export async function groundCommand(context: Context, image: string, text: strin
 
 /** `lucid neurons <text>`: the tokens and the ranked latents the text fires. */
 export async function neuronsCommand(context: Context, text: string, top = 10) {
+  requireTower(context, 'text', 'neurons');
   const { analysis } = await analyzeTextActivations(context.dictionary, await context.encoder.encodeText(text));
   return {
     tokens: analysis.tokens,

@@ -6,9 +6,16 @@ import { RawImage } from '@huggingface/transformers';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../clip/nodeEnvironment';
-import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles } from '../explain/dictionary';
+import {
+  DICTIONARY_FILES,
+  type LoadedDictionary,
+  dictionaryFromFiles,
+  parseInterpretation,
+} from '../explain/dictionary';
 import type { LatentInfo } from '../explain/types';
 import { latentKind } from '../lucid/config';
+import { FOREIGN_LAYOUTS, openForeignDictionary } from '../lucid/interop/openFolder';
+import { disposeLucid } from '../lucid/model';
 
 /** The pretrained dictionary shipped for the embedded model. */
 export const DEFAULT_DICTIONARY_DIR = path.resolve(REPO_MODELS_DIR, '../dictionaries/emoji-clip');
@@ -38,7 +45,8 @@ async function readOptional(file: string): Promise<string | null> {
 
 /**
  * Loads the model (`--model`: a folder holding a transformers.js model, or the embedded one) and the
- * dictionary (`--dict`: a folder with lucid.safetensors + lucid.config.json [+ interpretation.json]).
+ * dictionary (`--dict`: a folder with lucid.safetensors + lucid.config.json [+ interpretation.json], or
+ * another library's SAE: see {@link readDictionary}).
  */
 export async function loadContext(options: { model?: string; dict?: string }): Promise<Context> {
   await tf.setBackend('wasm');
@@ -57,26 +65,55 @@ export async function loadContext(options: { model?: string; dict?: string }): P
 }
 
 /**
- * Reads a dictionary folder (lucid.safetensors + lucid.config.json [+ interpretation.json]) for an
- * encoder; a bad file gives a LucidFormatError that starts with the file's name.
+ * Reads a dictionary folder for an encoder: LUCID's own files (lucid.safetensors + lucid.config.json
+ * [+ interpretation.json]), a LUCID export to SAELens, or one SAELens or sparsify SAE
+ * (src/lucid/interop, docs/interop.md). A bad file gives a LucidFormatError that starts with the
+ * file's name; nothing is kept on failure.
  */
 export async function readDictionary(
   dir: string,
   encoder: Pick<ClipEncoder['info'], 'id' | 'dImage' | 'dText'>,
 ): Promise<LoadedDictionary> {
-  let weights: Buffer;
-  let config: string;
-  try {
-    weights = await readFile(path.join(dir, DICTIONARY_FILES.weights));
-    config = await readFile(path.join(dir, DICTIONARY_FILES.config), 'utf8');
-  } catch {
+  const [weights, config] = await Promise.all([
+    readOptionalBytes(path.join(dir, DICTIONARY_FILES.weights)),
+    readOptional(path.join(dir, DICTIONARY_FILES.config)),
+  ]);
+  const interpretation = await readOptional(path.join(dir, DICTIONARY_FILES.interpretation));
+  if (weights && config !== null) return dictionaryFromFiles(dir, weights, config, interpretation, encoder);
+  if (weights || config !== null) {
+    const missing = weights ? DICTIONARY_FILES.config : DICTIONARY_FILES.weights;
+    throw new CliError(`${missing}: missing in ${dir} (a LUCID dictionary needs it beside the other file)`);
+  }
+  const foreign = await openForeignDictionary(
+    (name) => readOptionalBytes(path.join(dir, ...name.split('/'))),
+    path.basename(dir),
+    encoder,
+  );
+  if (!foreign) {
     throw new CliError(
-      `no LUCID dictionary in ${dir} (needs ${DICTIONARY_FILES.weights} and ${DICTIONARY_FILES.config}); ` +
-        'train one with `lucid train`',
+      `no dictionary in ${dir} (needs ${DICTIONARY_FILES.weights} and ${DICTIONARY_FILES.config}, ` +
+        `or ${FOREIGN_LAYOUTS}); train one with \`lucid train\``,
     );
   }
-  const interpretation = await readOptional(path.join(dir, DICTIONARY_FILES.interpretation));
-  return dictionaryFromFiles(dir, new Uint8Array(weights), config, interpretation, encoder);
+  try {
+    return {
+      source: dir,
+      model: foreign.model,
+      norm: foreign.norm,
+      interpretation: interpretation === null ? null : parseInterpretation(interpretation, foreign.model),
+    };
+  } catch (error) {
+    disposeLucid(foreign.model);
+    throw error;
+  }
+}
+
+async function readOptionalBytes(file: string): Promise<Uint8Array | null> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch {
+    return null;
+  }
 }
 
 /** Decodes an image file, with a clear error for a missing or unreadable file. */

@@ -2,7 +2,9 @@
  * `lucid` — the command line over the same core and loader as the app.
  *   lucid encode <image>… | lucid ground <image> <text> | lucid ground --batch <file.jsonl>
  *   lucid neurons <text> | lucid train --images <folder> [--steps N] --out <folder> | lucid eval
- * Options: --model <folder> (a transformers.js CLIP folder), --dict <folder>, --json, --top N.
+ *   lucid export-saelens --out <folder>
+ * Options: --model <folder> (a transformers.js CLIP folder), --dict <folder> (LUCID's files, a LUCID
+ * export, or one SAELens or sparsify SAE: docs/interop.md), --json, --top N.
  * Errors: one line on stderr and a non-zero exit.
  */
 import { writeFile } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { encodeMany, groundBatch, groundCommand, neuronsCommand } from './commands';
 import { CliError, DEFAULT_DICTIONARY_DIR, describeLatent, loadContext } from './context';
 import { evalCommand, resultsDocument, resultsMarkdown } from './evalCommand';
+import { exportSaelensCommand } from './exportSaelens';
 import { trainCommand } from './train';
 
 const USAGE = `usage: lucid <command> [options]
@@ -20,7 +23,8 @@ const USAGE = `usage: lucid <command> [options]
   train --images <folder> --out <folder> [--steps N]   fine-tune on a folder (captions optional)
   eval [--split test|validation] [--write-docs]
                                       every measure for LUCID and the baselines, with 95% intervals
-options: --model <folder>  --dict <folder>  --json  --top N`;
+  export-saelens --out <folder>       the dictionary as one SAELens folder per tower + lucid-export.json
+options: --model <folder>  --dict <folder> (LUCID, a LUCID export, SAELens or sparsify)  --json  --top N`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -51,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
   const needs = (n: number, what: string) => {
     if (rest.length < n) throw new CliError(`lucid ${command} needs ${what}\n${USAGE}`, 2);
   };
-  if (!['encode', 'ground', 'neurons', 'train', 'eval'].includes(command)) {
+  if (!['encode', 'ground', 'neurons', 'train', 'eval', 'export-saelens'].includes(command)) {
     throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
   }
   if (command === 'encode') needs(1, 'an image');
@@ -59,6 +63,13 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'ground' && !values.batch) needs(2, 'an image and a text');
   if (command === 'train' && (!values.images || !values.out))
     throw new CliError('lucid train needs --images and --out', 2);
+  if (command === 'export-saelens') {
+    if (!values.out) throw new CliError('lucid export-saelens needs --out', 2);
+    // No encoder needed: the dictionary is read and written as it is.
+    const result = await exportSaelensCommand(values.dict ?? DEFAULT_DICTIONARY_DIR, values.out);
+    print(result, () => `wrote ${result.written.map((name) => `${result.out}/${name}`).join(', ')}`);
+    return;
+  }
 
   const context = await loadContext({ model: values.model, dict: values.dict });
   const label = (l: ReturnType<typeof describeLatent>) =>

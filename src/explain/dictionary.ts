@@ -43,26 +43,30 @@ export function dictionaryFromFiles(
           `but ${encoder.id} gives ${encoder.dImage} and ${encoder.dText}`,
       );
     }
-    let interpretation: Interpretation | null = null;
-    if (interpretationJson !== null) {
-      try {
-        interpretation = JSON.parse(interpretationJson) as Interpretation;
-      } catch {
-        throw new LucidFormatError(`${DICTIONARY_FILES.interpretation}: not valid JSON`);
-      }
-      const m = model.config.nShared + model.config.nImagePrivate + model.config.nTextPrivate;
-      const latents = (interpretation as Partial<Interpretation> | null)?.latents;
-      if (!Array.isArray(latents) || latents.length !== m) {
-        throw new LucidFormatError(
-          `${DICTIONARY_FILES.interpretation}: describes ${Array.isArray(latents) ? latents.length : 'no'} latents; the dictionary has ${m}`,
-        );
-      }
-    }
+    const interpretation = interpretationJson === null ? null : parseInterpretation(interpretationJson, model);
     return { source, model, norm, interpretation };
   } catch (error) {
     disposeLucid(model);
     throw error;
   }
+}
+
+/** Parses interpretation.json and checks that it describes every latent of the model. */
+export function parseInterpretation(json: string, model: LucidModel): Interpretation {
+  let interpretation: Interpretation;
+  try {
+    interpretation = JSON.parse(json) as Interpretation;
+  } catch {
+    throw new LucidFormatError(`${DICTIONARY_FILES.interpretation}: not valid JSON`);
+  }
+  const m = model.config.nShared + model.config.nImagePrivate + model.config.nTextPrivate;
+  const latents = (interpretation as Partial<Interpretation> | null)?.latents;
+  if (!Array.isArray(latents) || latents.length !== m) {
+    throw new LucidFormatError(
+      `${DICTIONARY_FILES.interpretation}: describes ${Array.isArray(latents) ? latents.length : 'no'} latents; the dictionary has ${m}`,
+    );
+  }
+  return interpretation;
 }
 
 export function disposeDictionary(dictionary: LoadedDictionary): void {

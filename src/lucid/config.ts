@@ -114,6 +114,11 @@ export function allowedLatentCount(config: LucidConfig, modality: Modality): num
   return config.nShared + (modality === 'image' ? config.nImagePrivate : config.nTextPrivate);
 }
 
+/** Whether a modality has any latent at all (false for the missing tower of a single imported SAE). */
+export function hasModality(config: LucidConfig, modality: Modality): boolean {
+  return allowedLatentCount(config, modality) > 0;
+}
+
 /** Half-open index range [start, end) of a modality's private latents. */
 export function privateRange(config: LucidConfig, modality: Modality): [number, number] {
   const start = modality === 'image' ? config.nShared : config.nShared + config.nImagePrivate;
@@ -173,7 +178,13 @@ export function validateConfig(config: Partial<LucidConfig>): asserts config is 
   if (c.dImage > 65536 || c.dText > 65536) {
     throw new LucidInputError(`config input widths must be ≤ 65536, got ${c.dImage} and ${c.dText}`);
   }
+  if (MODALITIES.every((modality) => allowedLatentCount(c, modality) === 0)) {
+    throw new LucidInputError('config has no latents: nShared, nImagePrivate and nTextPrivate are all 0');
+  }
   for (const modality of MODALITIES) {
+    // A modality with no latents at all is absent: a single image or text SAE opened on its own
+    // (docs/interop.md). Its side encodes to all-zero codes.
+    if (allowedLatentCount(c, modality) === 0) continue;
     if (c.k > allowedLatentCount(c, modality)) {
       throw new LucidInputError(
         `config.k = ${c.k} exceeds the ${allowedLatentCount(c, modality)} latents the ${modality} side may use`,
