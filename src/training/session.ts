@@ -511,6 +511,18 @@ export function createTrainingSession(store: CheckpointStore = indexedDbStore): 
     r.interpretation = pretrained.interpretation;
   }
 
+  /**
+   * Before any run or import, the dictionary in use is the pretrained one the explorer loaded (and a
+   * run would start from): Export writes its files as shipped, interpretation included.
+   */
+  async function shippedFiles(): Promise<DictionaryFiles> {
+    const pretrained = await fetchDictionaryFiles(PRETRAINED_URL);
+    if (!pretrained) {
+      throw new Error(`there is no dictionary yet (none is shipped at ${PRETRAINED_URL}): train or import one first`);
+    }
+    return pretrained;
+  }
+
   function currentDictionary(): Dictionary {
     const dictionary = run?.dictionary ?? outcome?.dictionary;
     if (!dictionary) throw new Error('there is no dictionary yet: train or import one first');
@@ -660,6 +672,7 @@ export function createTrainingSession(store: CheckpointStore = indexedDbStore): 
     },
 
     async exportFiles(): Promise<DictionaryFiles> {
+      if (!run && !outcome) return shippedFiles();
       const dictionary = currentDictionary();
       const files = await toFiles(dictionary, run ? aboutRun(run) : { encoder: EMBEDDED_MODEL_ID });
       // Labels belong to the dictionary they were made for: only an ended run's carry over.

@@ -1,3 +1,5 @@
+import type { DictionaryComparison } from '../../training/api';
+import { labelDisagreements } from './labelSources';
 import { type TrainState, useTrainStore } from './trainStore';
 
 function fvu(value: number): string {
@@ -44,7 +46,7 @@ export function ComparisonPanel() {
           <tr>
             <th scope="col">latent</th>
             <th scope="col">change</th>
-            <th scope="col">old label</th>
+            <th scope="col">label shipped with the starting dictionary</th>
           </tr>
         </thead>
         <tbody>
@@ -57,19 +59,20 @@ export function ComparisonPanel() {
           ))}
         </tbody>
       </table>
-      <RelabelResult relabel={relabel} />
+      <RelabelResult relabel={relabel} moved={changed} />
     </section>
   );
 }
 
 /** The latents' new names: what relabelling on the user's images found. */
-function RelabelResult({ relabel }: { relabel: TrainState['relabel'] }) {
+function RelabelResult({ relabel, moved }: { relabel: TrainState['relabel']; moved: DictionaryComparison['changed'] }) {
   if (relabel === null) return null;
   if (relabel.status === 'running') {
     return <p role="status">Relabelling the concepts on your images (the vocabulary is encoded once, then cached)…</p>;
   }
   if (relabel.status === 'failed') return <p className="train-error">Relabelling failed: {relabel.error}</p>;
   const { summary } = relabel;
+  const disagreements = labelDisagreements(moved, summary.changed);
   return (
     <div className="train-relabel">
       <p role="status">
@@ -90,8 +93,8 @@ function RelabelResult({ relabel }: { relabel: TrainState['relabel'] }) {
           <thead>
             <tr>
               <th scope="col">latent</th>
-              <th scope="col">before</th>
-              <th scope="col">after</th>
+              <th scope="col">before training, named on your images</th>
+              <th scope="col">after training, named on your images</th>
             </tr>
           </thead>
           <tbody>
@@ -104,6 +107,13 @@ function RelabelResult({ relabel }: { relabel: TrainState['relabel'] }) {
             ))}
           </tbody>
         </table>
+      )}
+      {disagreements.length > 0 && (
+        <p className="train-hint">
+          A label depends on the images it is measured on: named on your images, the starting dictionary already calls{' '}
+          {disagreements.map((d) => `#${d.id} “${d.onYourImages ?? 'unnamed'}” (shipped as “${d.shipped}”)`).join(', ')}
+          .
+        </p>
       )}
     </div>
   );

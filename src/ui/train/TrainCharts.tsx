@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { MetricsPoint } from '../../training/api';
 import { LineChart } from './LineChart';
-import type { ChartSeries } from './drawLineChart';
+import { toSeries } from './chartSeries';
 import { useTrainStore } from './trainStore';
 
 const LOSS_SERIES: [keyof MetricsPoint, string, string][] = [
@@ -12,10 +12,6 @@ const LOSS_SERIES: [keyof MetricsPoint, string, string][] = [
   ['contrast', 'contrast', '#d97706'],
   ['auxImage', 'AuxK image', '#7c3aed'],
 ];
-
-function toSeries(metrics: MetricsPoint[], spec: [keyof MetricsPoint, string, string][]): ChartSeries[] {
-  return spec.map(([key, name, color]) => ({ name, color, points: metrics.map((p) => [p.step, p[key]]) }));
-}
 
 /** Live charts of the loss terms, FVU per modality and the dead fraction (from read-backs only). */
 export function TrainCharts() {

@@ -7,7 +7,7 @@ import * as d3 from 'd3';
 export interface ChartSeries {
   name: string;
   color: string;
-  /** [step, value]; non-finite values are left out. */
+  /** [step, value]; non-finite values (not measured at that step) are left out. */
   points: [number, number][];
 }
 
@@ -21,12 +21,23 @@ export interface ChartOptions {
 
 const MARGIN = { top: 8, right: 12, bottom: 28, left: 48 };
 
+/** Whether a value is drawn: finite, and above 0 on a log axis. */
+export function isPlotted(y: number, logY = false): boolean {
+  return Number.isFinite(y) && (!logY || y > 0);
+}
+
+/** The legend's figure for a series: its latest drawn value, or "–" while it has none. */
+export function legendValue(series: ChartSeries, logY = false): string {
+  const latest = series.points.findLast(([, y]) => isPlotted(y, logY));
+  return latest === undefined ? '–' : latest[1].toPrecision(3);
+}
+
 export function drawLineChart(svgElement: SVGSVGElement, series: ChartSeries[], options: ChartOptions): void {
   const { width, height } = options;
   const svg = d3.select(svgElement).attr('viewBox', `0 0 ${width} ${height}`);
   const clean = series.map((s) => ({
     ...s,
-    points: s.points.filter(([, y]) => Number.isFinite(y) && (!options.logY || y > 0)),
+    points: s.points.filter(([, y]) => isPlotted(y, options.logY)),
   }));
   const all = clean.flatMap((s) => s.points);
   const xExtent = d3.extent(all, (p) => p[0]) as [number, number] | [undefined, undefined];

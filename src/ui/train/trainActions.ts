@@ -163,8 +163,12 @@ export function updateSettings(patch: Partial<TrainSettings>): void {
   set({ settings: { ...get().settings, ...patch } });
 }
 
+/**
+ * Runs one of the tab's actions. The last Import, Export or "Use in explorer" message goes: it spoke of
+ * the dictionary before this action, and an old failure must not stand beside a new result.
+ */
 async function withBusy(action: () => Promise<void>): Promise<void> {
-  set({ busy: true });
+  set({ busy: true, filesMessage: null });
   try {
     await action();
   } finally {
