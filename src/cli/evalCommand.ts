@@ -57,7 +57,7 @@ export async function loadEvalData(context: Context, prefix: string): Promise<Ev
   return { grid: encoder.info.grid, imageSize: tile, pairs: truth.pairs, patches, patchEmbeds, captions, labelTexts };
 }
 
-async function loadUnderTest(context: Context, name: string, dir: string): Promise<DictionaryUnderTest> {
+export async function loadUnderTest(context: Context, name: string, dir: string): Promise<DictionaryUnderTest> {
   const read = (file: string) => readFile(path.join(dir, file), 'utf8').catch(() => null);
   const weights = await readFile(path.join(dir, DICTIONARY_FILES.weights)).catch(() => null);
   const config = await read(DICTIONARY_FILES.config);

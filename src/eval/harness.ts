@@ -1,6 +1,7 @@
 import type { TextActivations } from '../clip/encoder';
 import { isFunctionWord } from '../clip/functionWords';
 import { type Codes, encodeRows, latentCountOf, rankForDictionary } from '../explain/analyze';
+import type { RankingOptions } from '../explain/conceptRanking';
 import type { LoadedDictionary } from '../explain/dictionary';
 import type { Interpretation, ScoredLatent } from '../explain/types';
 import type { HostPairBatch } from '../lucid/batch';
@@ -41,6 +42,8 @@ export interface DictionaryUnderTest {
   textLatents: [number, number];
   /** For two separate SAEs: text latent → matched image latent; else identity. */
   textToImage?: Map<number, number>;
+  /** A ranking other than the product's, for comparing choices on validation (tools/lucid/sweep.ts). */
+  ranking?: RankingOptions;
 }
 
 export interface EvalResult {
@@ -98,7 +101,12 @@ function firstIn(ranked: readonly ScoredLatent[], [start, end]: [number, number]
  * Naming and correspondence read the concepts in the order the product lists them
  * (src/explain/conceptRanking.ts).
  */
-export async function evaluate(test: DictionaryUnderTest, data: EvalData, seed = 1): Promise<EvalResult> {
+export async function evaluate(
+  test: DictionaryUnderTest,
+  data: EvalData,
+  seed = 1,
+  { fit = true }: { fit?: boolean } = {},
+): Promise<EvalResult> {
   const { dictionary } = test;
   const m = latentCountOf(dictionary);
   const map = (j: number) => (j < 0 ? -1 : test.textToImage ? (test.textToImage.get(j) ?? -1) : j);
@@ -106,13 +114,13 @@ export async function evaluate(test: DictionaryUnderTest, data: EvalData, seed =
 
   const imageCodes: Codes[] = [];
   for (const patches of data.patches) imageCodes.push(await encodeRows(dictionary, 'image', patches));
-  const imageRanked = imageCodes.map((codes) => rankForDictionary(dictionary, codes, 'image'));
+  const imageRanked = imageCodes.map((codes) => rankForDictionary(dictionary, codes, 'image', undefined, test.ranking));
   const textCodes = new Map<string, Codes>();
   const textRanked = new Map<string, ScoredLatent[]>();
   for (const [label, text] of data.labelTexts) {
     const codes = await encodeRows(dictionary, 'text', text.hidden);
     textCodes.set(label, codes);
-    textRanked.set(label, rankForDictionary(dictionary, codes, 'text', text.contentMask));
+    textRanked.set(label, rankForDictionary(dictionary, codes, 'text', text.contentMask, test.ranking));
   }
   const typicalImage = (id: number) => labels?.[id]?.typical?.image || 1;
   const scorer: Scorer = {
@@ -160,12 +168,15 @@ export async function evaluate(test: DictionaryUnderTest, data: EvalData, seed =
 
   return {
     name: test.name,
-    metrics: await measureDictionary(dictionary.model, batchesFor(dictionary, data)),
-    ...deadSharedOf(test, [
-      ...imageCodes,
-      ...[...data.labelTexts.keys()].map((l) => textCodes.get(l)!),
-      ...(await Promise.all(data.captions.map((c) => encodeRows(dictionary, 'text', c.hidden)))),
-    ]),
+    // The fit measures do not depend on names or ranking; a sweep over those skips them (fit: false).
+    metrics: fit ? await measureDictionary(dictionary.model, batchesFor(dictionary, data)) : null,
+    ...(fit
+      ? deadSharedOf(test, [
+          ...imageCodes,
+          ...[...data.labelTexts.keys()].map((l) => textCodes.get(l)!),
+          ...(await Promise.all(data.captions.map((c) => encodeRows(dictionary, 'text', c.hidden)))),
+        ])
+      : { deadShared: null, tokens: 0 }),
     naming: named ? bootstrapMean(naming, undefined, seed) : null,
     namingControl: named ? bootstrapMean(namingControl, undefined, seed) : null,
     namingGap: named ? bootstrapMean(naming, namingControl, seed) : null,

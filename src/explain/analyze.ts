@@ -5,7 +5,7 @@ import { type FoldedEncoder, foldEncoder, foldedPreActivations } from '../lucid/
 import { guidedTransport } from '../lucid/losses';
 import { normalizeRows } from '../lucid/normalization';
 import type { LucidModel } from '../lucid/model';
-import { rankConcepts } from './conceptRanking';
+import { type RankingOptions, rankConcepts } from './conceptRanking';
 import type { LoadedDictionary } from './dictionary';
 import { capPrivateRow, topKRow } from './topK';
 import type { ImageAnalysis, ScoredLatent, TextAnalysis, TransportView } from './types';
@@ -111,15 +111,22 @@ export function rankForDictionary(
   codes: Codes,
   modality: Modality,
   use?: Uint8Array,
+  options?: RankingOptions,
 ): ScoredLatent[] {
   const { config } = dictionary.model;
   const latents = dictionary.interpretation?.latents;
-  return rankConcepts(maxCodes(codes, config.k, use), modality, (id) => ({
-    kind: latents?.[id]?.kind ?? latentKind(config, id),
-    typical: latents?.[id]?.typical,
-    imageRate: latents?.[id]?.imageRate,
-    textRate: latents?.[id]?.textRate,
-  }));
+  return rankConcepts(
+    maxCodes(codes, config.k, use),
+    modality,
+    (id) => ({
+      kind: latents?.[id]?.kind ?? latentKind(config, id),
+      typical: latents?.[id]?.typical,
+      imageRate: latents?.[id]?.imageRate,
+      textRate: latents?.[id]?.textRate,
+      label: latents?.[id]?.label,
+    }),
+    options,
+  );
 }
 
 /** One latent's pre-activation over every row [rows]. */

@@ -64,6 +64,35 @@ describe('rankConcepts', () => {
     // A shared latent is weighed by its image rate for a text too, so a word ranks it as its picture does.
     expect(rankConcepts(best, 'text', (id) => rates.get(id)).map((n) => n.id)).toEqual([1, 0]);
     // Power 0 is plain specificity: the tie goes to the lower id.
-    expect(rankConcepts(best, 'image', (id) => rates.get(id), 0).map((n) => n.id)).toEqual([0, 1]);
+    expect(rankConcepts(best, 'image', (id) => rates.get(id), { power: 0 }).map((n) => n.id)).toEqual([0, 1]);
+  });
+});
+
+describe('rankConcepts options', () => {
+  const latents = new Map([
+    [0, { kind: 'shared' as const, typical: { image: 1, text: 1 }, imageRate: 0.1, textRate: 0, label: null }],
+    [1, { kind: 'shared' as const, typical: { image: 1, text: 1 }, imageRate: 0.1, textRate: 0.1, label: 'dog' }],
+    [2, { kind: 'shared' as const, typical: { image: 1, text: 1 }, imageRate: 0.1, textRate: 0.1, label: null }],
+  ]);
+  // Latent 0 is the most specific, then 2, then 1.
+  const best = new Map([
+    [0, 3],
+    [1, 1],
+    [2, 2],
+  ]);
+  const order = (options: Parameters<typeof rankConcepts>[3]) =>
+    rankConcepts(best, 'image', (id) => latents.get(id), options).map((n) => n.id);
+
+  it('orders by score alone by default', () => {
+    expect(order({ namedFirst: false, bimodalFirst: false })).toEqual([0, 2, 1]);
+  });
+
+  it('puts named latents first with namedFirst', () => {
+    expect(order({ namedFirst: true, bimodalFirst: false })).toEqual([1, 0, 2]);
+  });
+
+  it('puts shared latents that fire in both modalities first with bimodalFirst', () => {
+    expect(order({ namedFirst: false, bimodalFirst: true })).toEqual([2, 1, 0]);
+    expect(order({ namedFirst: true, bimodalFirst: true })).toEqual([1, 2, 0]);
   });
 });

@@ -11,7 +11,31 @@
 import type { LatentInfo, ScoredLatent } from './types';
 
 /** What the ranking needs to know of a latent; absent latents count as private with typical code 1. */
-export type RankingInfo = Pick<LatentInfo, 'kind' | 'typical'> & Partial<Pick<LatentInfo, 'imageRate' | 'textRate'>>;
+export type RankingInfo = Pick<LatentInfo, 'kind' | 'typical'> &
+  Partial<Pick<LatentInfo, 'imageRate' | 'textRate' | 'label'>>;
+
+/** Ranking choices compared on validation (tools/lucid/sweep.ts); the defaults are the product's. */
+export interface RankingOptions {
+  /** Weight of rarity, (−ln firing rate)^power (RARITY_POWER). */
+  power?: number;
+  /** Whether named latents come before unnamed ones of the same kind (NAMED_FIRST). */
+  namedFirst?: boolean;
+  /**
+   * Whether shared latents that fire in both modalities on validation come before shared latents
+   * that fire in one only (BIMODAL_FIRST): a shared latent no word ever fires cannot be the
+   * concept a word and its picture share.
+   */
+  bimodalFirst?: boolean;
+}
+
+/** Chosen on validation (docs/dictionary.md). */
+export const BIMODAL_FIRST = false;
+
+/**
+ * Whether, within shared and within private latents, the named come before the unnamed: an
+ * unnamed latent says nothing a user can read. Chosen on validation (docs/dictionary.md).
+ */
+export const NAMED_FIRST = false;
 
 /**
  * How much specificity is also weighted by rarity, (−ln firing rate)^RARITY_POWER with the rate on
@@ -35,7 +59,7 @@ export function rankConcepts(
   best: ReadonlyMap<number, number>,
   modality: 'image' | 'text',
   infoOf: (id: number) => RankingInfo | undefined,
-  power = RARITY_POWER,
+  { power = RARITY_POWER, namedFirst = NAMED_FIRST, bimodalFirst = BIMODAL_FIRST }: RankingOptions = {},
 ): ScoredLatent[] {
   const scored = [...best].map(([id, value]) => {
     const info = infoOf(id);
@@ -46,8 +70,18 @@ export function rankConcepts(
     const rate = info?.kind === 'text' ? info?.textRate : info?.imageRate;
     const weight = power > 0 ? rarity(rate) ** power : 1;
     // Rounded before sorting, so that a view re-sorting the rounded scores keeps this order.
-    return { id, score: Number((specificity * weight).toFixed(4)), shared: info?.kind === 'shared' };
+    const named = namedFirst && Boolean(info?.label);
+    const shared = info?.kind === 'shared';
+    const bimodal = bimodalFirst && shared && (info?.imageRate ?? 0) > 0 && (info?.textRate ?? 0) > 0;
+    return { id, score: Number((specificity * weight).toFixed(4)), shared, bimodal, named };
   });
-  scored.sort((a, b) => Number(b.shared) - Number(a.shared) || b.score - a.score || a.id - b.id);
+  scored.sort(
+    (a, b) =>
+      Number(b.shared) - Number(a.shared) ||
+      Number(b.bimodal) - Number(a.bimodal) ||
+      Number(b.named) - Number(a.named) ||
+      b.score - a.score ||
+      a.id - b.id,
+  );
   return scored.map(({ id, score }) => ({ id, score }));
 }

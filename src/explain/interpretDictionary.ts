@@ -15,6 +15,8 @@ import type { Interpretation, LatentInfo, LatentKind } from './types';
 /** Rows of activations encoded per call, to keep tensors small. */
 const ROWS_PER_CALL = 4096;
 const TOP_PATCHES = 6;
+/** Fit images whose words give the image half of a latent's name (when fit images are given). */
+const NAMING_IMAGES = 20;
 const HISTOGRAM_BINS = 12;
 
 /** Encodes many activation rows through the dictionary in chunks. */
@@ -97,6 +99,12 @@ export interface ReferenceSet {
    * them a latent is named by its term profile and image evidence only.
    */
   fitCaptions?: TextActivations[];
+  /**
+   * Fit-split images for the image half of a latent's evidence (the words of the images it fires
+   * on most). Optional; without them the image half comes from the reference images' top patches
+   * — which makes naming measured on those same images optimistic.
+   */
+  fitImages?: { patches: Float32Array; imageWords: string[][]; groups?: string[] };
 }
 
 function kindOf(dictionary: LoadedDictionary, latent: number): LatentKind {
@@ -124,6 +132,46 @@ async function layoutLatents(dictionary: LoadedDictionary, seed: number): Promis
 }
 
 /** Per latent, the share of rows on which it is among the Top-K, and a histogram of those codes. */
+/**
+ * Per latent, its `count` best images (each by its best patch), strongest first. With `groups`
+ * (an image → group key, e.g. the emoji it shows) a group counts once, by its best image: many
+ * augmented copies of one emoji are one piece of evidence, not many.
+ */
+export function topImages(
+  codes: Codes,
+  patchCount: number,
+  k: number,
+  m: number,
+  count: number,
+  groups?: readonly string[],
+): LatentInfo['topPatches'][] {
+  const top: LatentInfo['topPatches'][] = Array.from({ length: m }, () => []);
+  const best = new Map<number, { patch: number; value: number }>();
+  for (let image = 0; image < codes.rows / patchCount; image++) {
+    best.clear();
+    for (let p = 0; p < patchCount; p++) {
+      const row = image * patchCount + p;
+      for (let j = 0; j < k; j++) {
+        const value = codes.values[row * k + j];
+        const id = codes.ids[row * k + j];
+        if (value > (best.get(id)?.value ?? 0)) best.set(id, { patch: p, value });
+      }
+    }
+    for (const [id, { patch, value }] of best) {
+      const list = top[id];
+      if (groups) {
+        const same = list.findIndex((t) => groups[t.image] === groups[image]);
+        if (same >= 0 && list[same].value >= value) continue;
+        if (same >= 0) list.splice(same, 1);
+      }
+      list.push({ image, patch, value: Number(value.toFixed(4)) });
+      list.sort((a, b) => b.value - a.value);
+      if (list.length > count) list.pop();
+    }
+  }
+  return top;
+}
+
 function firingStats(codes: Codes, k: number, m: number, use?: Uint8Array) {
   const count = new Float64Array(m);
   const values: number[][] = Array.from({ length: m }, () => []);
@@ -219,15 +267,23 @@ function captionWordShares(codes: Codes, captions: TextActivations[], k: number)
 }
 
 /**
- * The name both modalities' evidence agree on: the word w maximising the mean of its caption-word
- * share (text) and the share of top validation images it describes (image); a modality the latent
- * does not belong to counts as absent, not as 0. Null when there is no word.
+ * How a shared latent's two halves of evidence combine into a word's confidence: `mean` of the text
+ * share and the image share (one half alone can name it), or `both` — their geometric mean, so a
+ * word names a shared latent only where both towers' evidence points at it.
  */
-function wordOfEvidence(
+export type Agreement = 'mean' | 'both';
+
+/**
+ * The name both modalities' evidence agree on: the word w maximising the combination (`agreement`)
+ * of its caption-word share (text) and the share of the latent's top images it describes (image);
+ * a modality the latent does not belong to counts as absent, not as 0. Null when there is no word.
+ */
+export function wordOfEvidence(
   kind: LatentKind,
   text: ReadonlyMap<string, number> | undefined,
   top: LatentInfo['topPatches'],
   imageWords: string[][],
+  agreement: Agreement = 'mean',
 ): { word: string; confidence: number } | null {
   const image = new Map<string, number>();
   for (const { image: i } of top) {
@@ -239,7 +295,10 @@ function wordOfEvidence(
   let best: { word: string; confidence: number } | null = null;
   for (const w of words) {
     const parts = [...(useText ? [text?.get(w) ?? 0] : []), ...(useImage ? [image.get(w) ?? 0] : [])];
-    const confidence = parts.reduce((a, b) => a + b, 0) / parts.length;
+    const confidence =
+      agreement === 'both'
+        ? parts.reduce((a, b) => a * b, 1) ** (1 / parts.length)
+        : parts.reduce((a, b) => a + b, 0) / parts.length;
     if (!best || confidence > best.confidence || (confidence === best.confidence && w < best.word)) {
       best = { word: w, confidence };
     }
@@ -278,6 +337,8 @@ export interface InterpretOptions {
   rule?: NamingRule;
   minTermConfidence?: number;
   minImageConfidence?: number;
+  /** How the evidence rule combines a shared latent's text and image evidence (default `mean`). */
+  agreement?: Agreement;
 }
 
 /**
@@ -316,26 +377,19 @@ export async function interpretDictionary(
 
   const patchCount = reference.grid[0] * reference.grid[1];
   const imageCodes = await encodeManyRows(dictionary, 'image', reference.patches, dImage);
-  const topPatches: LatentInfo['topPatches'][] = Array.from({ length: m }, () => []);
-  // Best patch per (latent, image), then the best images per latent.
-  const best = new Map<number, { patch: number; value: number }>();
-  for (let image = 0; image < imageCodes.rows / patchCount; image++) {
-    best.clear();
-    for (let p = 0; p < patchCount; p++) {
-      const row = image * patchCount + p;
-      for (let j = 0; j < k; j++) {
-        const value = imageCodes.values[row * k + j];
-        const id = imageCodes.ids[row * k + j];
-        if (value > (best.get(id)?.value ?? 0)) best.set(id, { patch: p, value });
-      }
-    }
-    for (const [id, { patch, value }] of best) {
-      const list = topPatches[id];
-      list.push({ image, patch, value: Number(value.toFixed(4)) });
-      list.sort((a, b) => b.value - a.value);
-      if (list.length > TOP_PATCHES) list.pop();
-    }
-  }
+  const topPatches = topImages(imageCodes, patchCount, k, m, TOP_PATCHES);
+  const fitImages = reference.fitImages;
+  const namingTop = fitImages
+    ? topImages(
+        await encodeManyRows(dictionary, 'image', fitImages.patches, dImage),
+        patchCount,
+        k,
+        m,
+        NAMING_IMAGES,
+        fitImages.groups,
+      )
+    : topPatches;
+  const namingWords = fitImages ? fitImages.imageWords : reference.imageWords;
   const imageStats = firingStats(imageCodes, k, m);
   const tokenRows = reference.captions;
   const textCodes = await encodeManyRows(
@@ -372,7 +426,7 @@ export async function interpretDictionary(
     let category: LatentInfo['category'];
     if (captionShares) {
       // "evidence" rule: the word both modalities' evidence agree on (docs/interpretation.md).
-      const evidence = wordOfEvidence(kind, captionShares.get(id), topPatches[id], reference.imageWords);
+      const evidence = wordOfEvidence(kind, captionShares.get(id), namingTop[id], namingWords, options.agreement);
       confidence = evidence?.confidence ?? 0;
       name = evidence && evidence.confidence >= minTerm ? evidence.word : null;
       category = name ? categoryOfWord(name) : null;
@@ -386,7 +440,7 @@ export async function interpretDictionary(
       const own = label.labelTerm >= 0 ? terms[label.labelTerm].category : 'unknown';
       category = name ? (own !== 'unknown' ? own : label.category) : null;
       if (!name && kind !== 'text') {
-        const evidence = wordOfPatches(topPatches[id], reference.imageWords);
+        const evidence = wordOfPatches(namingTop[id], namingWords);
         confidence = evidence?.confidence ?? 0;
         if (evidence && evidence.confidence >= minImage) {
           name = evidence.word;

@@ -16,7 +16,7 @@ import { EMBEDDED_MODEL_ID } from '../../src/clip/catalog';
 import { type TextActivations, encodeTextFitting, loadClipEncoder } from '../../src/clip/encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../../src/clip/nodeEnvironment';
 import { DICTIONARY_FILES, dictionaryFromFiles } from '../../src/explain/dictionary';
-import { type NamingRule, interpretDictionary } from '../../src/explain/interpretDictionary';
+import { type Agreement, type NamingRule, interpretDictionary } from '../../src/explain/interpretDictionary';
 import { isFunctionWord } from '../../src/clip/functionWords';
 import type { EvalPair } from '../../src/eval/harness';
 import { mergeCaptionWords, parseVocabulary } from '../../src/interpret/vocabulary';
@@ -35,6 +35,10 @@ const { values: args } = parseArgs({
     'fit-captions': { type: 'string', default: '4000' },
     'min-term-confidence': { type: 'string' },
     'min-image-confidence': { type: 'string' },
+    // Image evidence of names from this many fit images instead of the validation images (0 = off).
+    'fit-images': { type: 'string', default: '0' },
+    agreement: { type: 'string' },
+    'distinct-emoji': { type: 'boolean', default: false },
   },
 });
 await tf.setBackend('wasm');
@@ -117,6 +121,30 @@ if (!args['no-reference-files']) {
 const fitCaptions: TextActivations[] = [];
 for (const pair of fitPairs.slice(0, Number(args['fit-captions']))) fitCaptions.push(await encodeTextFitting(encoder, pair.caption));
 
+// Fit images for the image half of names: the words of the fit images a latent fires on most, so
+// that no name reads the validation images it is then measured on.
+let fitImages: { patches: Float32Array; imageWords: string[][]; groups?: string[] } | undefined;
+const fitImageCount = Number(args['fit-images']);
+if (fitImageCount > 0) {
+  const fitData = await openPairsDataset(args.fit);
+  // Single-emoji fit images only: a scene's words would name a latent after its neighbours too.
+  const singles = fitData.pairs.flatMap((p, i) => (p.kind === 'single' ? [i] : [])).slice(0, fitImageCount);
+  const n = singles.length;
+  const fitPatches = new Float32Array(n * encoder.info.grid[0] * encoder.info.grid[1] * encoder.info.dImage);
+  const fitWords: string[][] = [];
+  const fitGroups: string[] = [];
+  for (const [at, i] of singles.entries()) {
+    fitGroups.push(fitData.pairs[i].objects[0].hexcode ?? String(i));
+    const rgb = await fitData.readPixels(i);
+    const image = await encoder.encodePixels(toPixelValues(rgb, fitData.size, preprocessor.image_mean, preprocessor.image_std));
+    fitPatches.set(image.patches, at * image.patches.length);
+    fitWords.push(fitData.pairs[i].objects.flatMap((o) => [...words(o.label), ...o.tags.flatMap(words)]));
+  }
+  await fitData.close();
+  // With --distinct-emoji an emoji's augmented copies count once among a latent's top images.
+  fitImages = { patches: fitPatches, imageWords: fitWords, groups: args['distinct-emoji'] ? fitGroups : undefined };
+  console.log(`image evidence of names from ${n} fit images`);
+}
 const interpretation = await interpretDictionary(dictionary, EMBEDDED_MODEL_ID, kept, termTexts, {
   grid: encoder.info.grid,
   patches,
@@ -127,10 +155,12 @@ const interpretation = await interpretDictionary(dictionary, EMBEDDED_MODEL_ID, 
   columns,
   captionTexts: dataset.pairs.slice(0, count).map((p) => p.caption),
   fitCaptions,
+  fitImages,
 }, {
   rule: args['label-rule'] as NamingRule | undefined,
   minTermConfidence: args['min-term-confidence'] ? Number(args['min-term-confidence']) : undefined,
   minImageConfidence: args['min-image-confidence'] ? Number(args['min-image-confidence']) : undefined,
+  agreement: args.agreement as Agreement | undefined,
 });
 await writeFile(path.join(args.dict, DICTIONARY_FILES.interpretation), JSON.stringify(interpretation));
 const byCategory = new Map<string, number>();
