@@ -9,9 +9,15 @@ docs/dictionary.md). Validation FVU and dead fraction are printed every --eval-e
 checkpoint (weights + Adam state + counters) is written every --checkpoint-every steps, and
 --resume continues from it.
 
+Many processes (data-parallel, tools/train/lucid_ddp.py; gloo on CPU, NCCL on CUDA): under torchrun
+each rank reads its slice of every global batch of --pairs pairs from the memory-mapped shards
+(shard_stream.py) and the gradients are summed over ranks, so N processes train the weights one
+process would (docs/training.md). --stream reads shards the same way in one process.
+
 Usage:
   /usr/bin/python3 tools/train/lucid_train.py --fit /tmp/lucid-shards/fit \\
       --validation /tmp/lucid-shards/validation --out /tmp/lucid-runs --name lucid --steps 6000
+  torchrun --standalone --nproc_per_node=2 tools/train/lucid_train.py --shards <dir> --out <dir> --steps 1000
 """
 
 import argparse
@@ -26,7 +32,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lucid_ddp as D  # noqa: E402
 import lucid_torch as L  # noqa: E402
+import shard_stream as S  # noqa: E402
 
 WEIGHTS_FORMAT = "lucid-sae"
 WEIGHTS_VERSION = 1
@@ -116,6 +124,26 @@ def normalise(data, stats):
     return data
 
 
+def streamed_batch(pairs, idx, stats, ablate_function_words=False, device="cpu"):
+    """batch_of for pairs read from disk (shard_stream.ShardPairs): the same tensors, bit for bit,
+    normalised on the CPU and then moved to `device`."""
+    data = {key: value.to(device) for key, value in normalise(pairs.rows(idx.numpy()), stats).items()}
+    return batch_of(data, torch.arange(len(idx), device=device), ablate_function_words)
+
+
+def check_split(args, world, stream, say):
+    """Pairs per rank; refuses what the streamed or distributed path cannot do."""
+    if stream and args.anchor_init:
+        raise SystemExit("--anchor-init reads every fit pair into memory: run it in one process without --stream")
+    if args.pairs % world.size:
+        raise SystemExit(f"--pairs {args.pairs} does not split evenly over {world.size} processes")
+    local = args.pairs // world.size
+    if world.size > 1 and local % args.contrast_group:
+        say(f"warning: {local} pairs per process is not a multiple of --contrast-group {args.contrast_group}; "
+            "the contrast groups differ from one process's, so the run is not the single-process one", flush=True)
+    return local
+
+
 def batch_of(data, idx, ablate_function_words=False):
     """Pairs idx as tensors, captions trimmed to the longest real caption of the batch."""
     token_mask = data["tokenMask"][idx]
@@ -178,8 +206,8 @@ def save_dictionary(model, stats, path_prefix, about):
     tensors = {}
     for modality in L.MODALITIES:
         for field in ("W_enc", "b_enc", "W_dec", "b_pre"):
-            tensors[f"{modality}.{field}"] = model.p(modality, field).detach().numpy()
-        tensors[f"norm.{modality}.mean"] = stats[modality][0].numpy()
+            tensors[f"{modality}.{field}"] = model.p(modality, field).detach().cpu().numpy()
+        tensors[f"norm.{modality}.mean"] = stats[modality][0].cpu().numpy()
         tensors[f"norm.{modality}.scale"] = np.float32(stats[modality][1]).reshape(())
     # The app clamps the dustbin cost the same way when it draws the transport plan.
     tensors["gcmt.dustbin_cost"] = np.float32(float(model.dustbin_cost(True))).reshape(())
@@ -195,8 +223,8 @@ def save_dictionary(model, stats, path_prefix, about):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--fit", required=True)
-    ap.add_argument("--validation", required=True)
+    ap.add_argument("--fit", "--shards", dest="fit", required=True, help="shard directory to train on")
+    ap.add_argument("--validation", help="shard directory to validate on (none: no validation)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", default="lucid")
     ap.add_argument("--steps", type=int, default=6000)
@@ -233,24 +261,42 @@ def main():
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--checkpoint-every", type=int, default=500)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--stop-at", type=int, default=None,
+                    help="stop after this step as if interrupted (the schedule stays that of --steps)")
+    ap.add_argument("--stream", action="store_true",
+                    help="read fit pairs from disk per batch (always so under torchrun)")
+    ap.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
+                    help="under torchrun: cuda gives one GPU per process and NCCL")
     ap.add_argument(
         "--random-control", action="store_true",
         help="write the untrained random dictionary (frozen random decoder, W_enc = W_decᵀ): the control",
     )
-    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="torch threads (default: the cores, shared among torchrun's local processes)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    world = D.init_world(args.device)
+    local_processes = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
+    torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // local_processes))
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     prefix = os.path.join(args.out, args.name)
+    say = print if world.is_main else (lambda *a, **k: None)
+    stream = args.stream or world.size > 1 or world.device.type != "cpu"
+    local_pairs = check_split(args, world, stream, say)
 
-    index, fit = load_shards(args.fit, args.fit_limit)
-    _, val = load_shards(args.validation)
+    if stream:
+        fit_pairs = S.ShardPairs(args.fit, args.fit_limit)
+        index, fit = fit_pairs.index, fit_pairs.first(2000)
+    else:
+        index, fit = load_shards(args.fit, args.fit_limit)
+    if float(fit["tokenMask"][:1000].sum()) == 0:
+        raise SystemExit(f"{args.fit}: no pair among the first 1000 has a caption; the text statistics need some")
+    val = load_shards(args.validation)[1] if args.validation else None
     stats = norm_stats(fit)
     fit = normalise(fit, stats)
-    val = normalise(val, stats)
-    n_fit = fit["patches"].shape[0]
+    val = normalise(val, stats) if val is not None else None
+    n_fit = fit_pairs.count if stream else fit["patches"].shape[0]
     grid = tuple(index["grid"])
     options = {
         "privateCap": not args.no_private_cap,
@@ -298,57 +344,78 @@ def main():
             "image": sample_rows(fit["patches"][:2000]), "text": real_tokens[:4096]}, options)
         anchors = [A.load_wordpiece(model_dir).inv[t] for t in words]
         print(f"anchored {len(words)} shared latents on fit caption words: {' '.join(anchors[:30])} …", flush=True)
-    trainer = L.Trainer(model, options, grid)
+    if world.device.type == "cuda":
+        val = D.use_device(model, world.device, val)
+    trainer = D.DistributedTrainer(model, options, grid, world) if world.size > 1 else L.Trainer(model, options, grid)
+    if trainer.smoothing is not None:
+        trainer.smoothing = trainer.smoothing.to(world.device)
     if anchors:
         trainer.anchor_pool = spare
         print(f"{len(spare)} spare anchors for dead shared latents", flush=True)
     start_step = 0
     ckpt = prefix + ".ckpt.pt"
     if args.resume and os.path.exists(ckpt):
-        state = torch.load(ckpt)
+        state = torch.load(ckpt, map_location=world.device)
         with torch.no_grad():
             for name, value in state["params"].items():
                 model.params[name].copy_(value)
         trainer.optimizer.load_state_dict(state["optimizer"])
         trainer.tokens_since_fired = state["tokensSinceFired"]
         start_step = state["step"]
-        gen.set_state(state["generator"])
-        print(f"resumed at step {start_step}", flush=True)
+        gen.set_state(state["generator"].cpu())
+        if "torchRng" in state:
+            torch.set_rng_state(state["torchRng"].cpu())
+        say(f"resumed at step {start_step}", flush=True)
 
     if args.random_control or args.steps == 0:
         trainer_name = "random control (untrained)" if args.random_control else "word anchors only (no training)"
-        save_dictionary(model, stats, prefix, {"encoder": index["encoder"], "trainer": trainer_name,
-                                               "steps": 0, "fitPairs": n_fit})
-        print("validation " + json.dumps(validate(model, val, options)), flush=True)
-        print("wrote", prefix + ".safetensors", flush=True)
+        if world.is_main:
+            save_dictionary(model, stats, prefix, {"encoder": index["encoder"], "trainer": trainer_name,
+                                                   "steps": 0, "fitPairs": n_fit})
+            if val is not None:
+                print("validation " + json.dumps(validate(model, val, options)), flush=True)
+            print("wrote", prefix + ".safetensors", flush=True)
+        world.close()
         return
     started = time.time()
     log = []
     last = {}
-    for step in range(start_step, args.steps):
+    end = min(args.steps, args.stop_at or args.steps)
+    for step in range(start_step, end):
         # Linear warm-up over 2 % of the steps, cosine decay to 10 % of the rate.
         warm = max(1, args.steps // 50)
         t = step / max(1, args.steps - 1)
         lr = args.lr * min(1.0, (step + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
-        idx = torch.randint(0, n_fit, (args.pairs,), generator=gen)
-        batch = batch_of(fit, idx, args.function_words_in)
+        idx = torch.randint(0, n_fit, (args.pairs,), generator=gen, device="cpu")
+        if stream:
+            # Every rank draws the same global batch and trains on its own contiguous slice of it.
+            mine = idx[world.rank * local_pairs : (world.rank + 1) * local_pairs]
+            batch = streamed_batch(fit_pairs, mine, stats, args.function_words_in, world.device)
+        else:
+            batch = batch_of(fit, idx, args.function_words_in)
         last = trainer.step(batch, lr)
         if options["resample"] and (step + 1) % args.resample_every == 0 and step + 1 < 0.8 * args.steps:
-            print(f"resampled {trainer.resample_dead(batch)} dead latents", flush=True)
+            whole = batch if world.size == 1 else streamed_batch(fit_pairs, idx, stats, args.function_words_in,
+                                                                  world.device)
+            resampled = trainer.resample_dead(whole)
+            # Every rank resampled the same way; rank 0's copy is sent anyway, so that a rounding
+            # difference in the residual draw can never leave the ranks with different weights.
+            world.broadcast_state(trainer)
+            say(f"resampled {resampled} dead latents", flush=True)
         if (step + 1) % 50 == 0:
             rate = (step + 1 - start_step) / (time.time() - started)
-            print(
+            say(
                 f"step {step + 1}/{args.steps} {rate:.2f} it/s "
                 + " ".join(f"{k}={v:.4f}" for k, v in last.items())
                 + f" dustbin={float(model.dustbin_cost(options['dustbinClamp'])):.3f}",
                 flush=True,
             )
-        if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
+        if val is not None and world.is_main and ((step + 1) % args.eval_every == 0 or step + 1 == args.steps):
             v = validate(model, val, options)
             v["step"] = step + 1
             log.append(v)
             print("validation " + json.dumps(v), flush=True)
-        if (step + 1) % args.checkpoint_every == 0 or step + 1 == args.steps:
+        if world.is_main and ((step + 1) % args.checkpoint_every == 0 or step + 1 == end):
             torch.save(
                 {
                     "params": {k: p.detach().clone() for k, p in model.params.items()},
@@ -356,6 +423,7 @@ def main():
                     "tokensSinceFired": trainer.tokens_since_fired,
                     "step": step + 1,
                     "generator": gen.get_state(),
+                    "torchRng": torch.get_rng_state(),
                 },
                 ckpt + ".tmp",
             )
@@ -365,10 +433,16 @@ def main():
                 "steps": step + 1, "batch": args.pairs, "fitPairs": n_fit,
                 "options": json.dumps(options), "trainSeconds": round(time.time() - started),
                 **({"anchorInit": f"{len(anchors)} fit caption words, ridge {args.anchor_ridge}"} if anchors else {}),
+                **({"processes": world.size} if world.size > 1 else {}),
             })
-    with open(prefix + ".validation.json", "w") as f:
-        json.dump({"args": vars(args), "options": options, "log": log, "lastStep": last}, f, indent=1)
-    print("wrote", prefix + ".safetensors", flush=True)
+        if (step + 1) % args.checkpoint_every == 0 or step + 1 == end:
+            world.barrier()  # no rank runs ahead of a checkpoint it may be asked to resume from
+    if world.is_main:
+        with open(prefix + ".validation.json", "w") as f:
+            json.dump({"args": vars(args), "options": options, "log": log, "lastStep": last}, f, indent=1)
+        print(("stopped at step %d; --resume continues; wrote" % end) if end < args.steps else "wrote",
+              prefix + ".safetensors", flush=True)
+    world.close()
 
 
 if __name__ == "__main__":
