@@ -8,7 +8,7 @@ import type { ExplorerApi } from '../worker/api';
 
 export type ExplorerPort = Pick<
   ExplorerApi,
-  'loadModel' | 'loadDictionary' | 'analyzeImage' | 'heatmap' | 'forgetImage' | 'analyzeText' | 'transport'
+  'switchSession' | 'analyzeImage' | 'heatmap' | 'forgetImage' | 'analyzeText' | 'transport'
 >;
 
 export const ExplorerApiContext = createContext<ExplorerPort | null>(null);

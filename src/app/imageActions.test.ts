@@ -65,13 +65,14 @@ describe('image actions', () => {
     expect(port.forgetImage).toHaveBeenCalledWith(image.analysis?.imageId);
   });
 
-  it('keeps images given while the model loads on waiting cards and analyses them once it is ready', async () => {
+  it('keeps images given while the first model loads on waiting cards and analyses them once it is ready', async () => {
+    useAppStore.setState({ model: useAppStore.getInitialState().model });
     const port = fakePort();
     const model = deferred<void>();
     const load = port.loadModel.getMockImplementation()!;
-    port.loadModel.mockImplementationOnce(async (...args) => {
+    port.loadModel.mockImplementationOnce(async (request) => {
       await model.promise;
-      return load(...args);
+      return load(request);
     });
     const switching = switchModel(port, EMBEDDED_MODEL_ID, 'webgpu');
     await addImages(port, [file('dog.png'), file('cat.png')]);

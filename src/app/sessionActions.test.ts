@@ -1,36 +1,172 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
-import { dictionaryBase, modelDevice, switchModel } from './sessionActions';
+import { DownloadError } from '../clip/errors';
+import type { DictionarySource } from '../worker/api';
+import { addImages, clearImages } from './imageActions';
+import { dictionaryBase, modelDevice, switchDictionary, switchModel } from './sessionActions';
 import { useAppStore } from './store';
 import { fakePort } from './testing/fakePort';
 
+const HUB_MODEL = 'Xenova/clip-vit-base-patch16';
+
+function file(name: string): File {
+  return new File([new Uint8Array([1, 2, 3])], name, { type: 'image/png' });
+}
+
+/** A promise settled from outside, to hold a worker call until the test lets it finish. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+function analysedIds() {
+  return useAppStore.getState().images.map((image) => [image.status, image.analysis?.imageId]);
+}
+
 describe('session actions', () => {
-  it('loads the embedded model offline, then its pretrained dictionary', async () => {
-    const port = fakePort();
-    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
-    expect(port.loadModel).toHaveBeenCalledWith(
-      EMBEDDED_MODEL_ID,
-      'wasm',
-      { allowRemote: false },
-      expect.any(Function),
-    );
-    expect(port.loadDictionary).toHaveBeenCalledWith(dictionaryBase(EMBEDDED_MODEL_ID));
-    expect(useAppStore.getState().dictionary.status).toBe('ready');
+  beforeEach(async () => {
+    await clearImages(fakePort());
+    useAppStore.setState(useAppStore.getInitialState(), true);
   });
 
-  it('marks the dictionary unavailable for a hub model without one', async () => {
+  it('loads the embedded model offline with its pretrained dictionary, as one switch', async () => {
     const port = fakePort();
-    await switchModel(port, 'Xenova/clip-vit-base-patch16', 'webgpu');
-    expect(port.loadModel.mock.calls[0][2]).toEqual({ allowRemote: true });
-    expect(port.loadDictionary).not.toHaveBeenCalled();
+    expect(await switchModel(port, EMBEDDED_MODEL_ID, 'wasm')).toBeNull();
+    expect(port.switchSession).toHaveBeenCalledTimes(1);
+    expect(port.switchSession.mock.calls[0][0]).toEqual({
+      model: { id: EMBEDDED_MODEL_ID, device: 'wasm', hub: { allowRemote: false } },
+      dictionary: { kind: 'url', base: dictionaryBase(EMBEDDED_MODEL_ID) },
+      ifDictionaryFails: 'use-model-alone',
+    });
+    const state = useAppStore.getState();
+    expect(state.model).toMatchObject({ id: EMBEDDED_MODEL_ID, status: 'ready' });
+    expect(state.dictionary).toMatchObject({ status: 'ready', base: dictionaryBase(EMBEDDED_MODEL_ID) });
+    expect(state.switching).toBeNull();
+  });
+
+  it('uses a hub model without a pretrained dictionary and marks the dictionary unavailable', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    await switchModel(port, HUB_MODEL, 'webgpu');
+    expect(port.switchSession.mock.calls[1][0]).toMatchObject({
+      model: { hub: { allowRemote: true } },
+      dictionary: null,
+      ifDictionaryFails: 'keep-previous',
+    });
+    expect(useAppStore.getState().model).toMatchObject({ id: HUB_MODEL, status: 'ready' });
     expect(useAppStore.getState().dictionary.status).toBe('unavailable');
   });
 
-  it('reports a failed load', async () => {
+  it('keeps the model, the dictionary and the analysed images when a new model fails, and says why', async () => {
     const port = fakePort();
-    port.loadModel.mockRejectedValueOnce(new Error('offline'));
-    await switchModel(port, 'Xenova/clip-vit-base-patch32', 'wasm');
-    expect(useAppStore.getState().model).toMatchObject({ status: 'failed', error: 'offline' });
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    await addImages(port, [file('dog.png'), file('cat.png')]);
+    const before = analysedIds();
+    const dictionary = useAppStore.getState().dictionary;
+    port.loadModel.mockRejectedValueOnce(
+      new DownloadError('offline', 'https://huggingface.co/x', 'the browser has no network connection'),
+    );
+
+    const failure = await switchModel(port, HUB_MODEL, 'wasm');
+    expect(failure?.reason).toBe('offline');
+    const state = useAppStore.getState();
+    expect(state.model).toMatchObject({ id: EMBEDDED_MODEL_ID, status: 'ready' });
+    expect(state.dictionary).toBe(dictionary);
+    expect(analysedIds()).toEqual(before);
+    expect(before.every(([status]) => status === 'ready')).toBe(true);
+    expect(port.forgetImage).not.toHaveBeenCalled();
+    expect(port.analyzeImage).toHaveBeenCalledTimes(2);
+    expect(state.switching).toMatchObject({ status: 'failed', modelId: HUB_MODEL, failure: { reason: 'offline' } });
+    expect(state.switching?.failure?.message).toMatch(/^offline: the browser has no network connection/);
+  });
+
+  it('keeps the images analysed while the new model loads, and analyses them anew once it is used', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    await addImages(port, [file('dog.png')]);
+    const loading = deferred<void>();
+    const load = port.loadModel.getMockImplementation()!;
+    port.loadModel.mockImplementationOnce(async (model) => {
+      await loading.promise;
+      return load(model);
+    });
+    const switching = switchModel(port, EMBEDDED_MODEL_ID, 'webgpu');
+    await Promise.resolve();
+    expect(useAppStore.getState().switching).toMatchObject({ status: 'loading', modelId: EMBEDDED_MODEL_ID });
+    expect(useAppStore.getState().images[0].status).toBe('ready');
+    expect(useAppStore.getState().model.info?.device).toBe('wasm');
+
+    loading.resolve();
+    await switching;
+    expect(useAppStore.getState().model.info?.device).toBe('webgpu');
+    expect(port.analyzeImage).toHaveBeenCalledTimes(2);
+    expect(useAppStore.getState().images[0].status).toBe('ready');
+  });
+
+  it('fails the whole switch when the new model loads but its dictionary does not', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    port.loadDictionary.mockRejectedValueOnce(new Error('no LUCID dictionary at /dictionaries/emoji-clip/'));
+    const failure = await switchModel(port, EMBEDDED_MODEL_ID, 'webgpu');
+    expect(failure?.reason).toBe('not-found');
+    expect(useAppStore.getState().model.info?.device).toBe('wasm');
+    expect(useAppStore.getState().dictionary.status).toBe('ready');
+  });
+
+  it('uses the first model alone when its dictionary fails, since there is nothing to keep', async () => {
+    const port = fakePort();
+    port.loadDictionary.mockRejectedValueOnce(new Error('no LUCID dictionary at /dictionaries/emoji-clip/'));
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    expect(useAppStore.getState().model.status).toBe('ready');
+    expect(useAppStore.getState().dictionary).toMatchObject({ status: 'failed' });
+    expect(useAppStore.getState().dictionary.error).toMatch(/^not found: no LUCID dictionary/);
+  });
+
+  it('marks the first model failed when it does not load', async () => {
+    const port = fakePort();
+    port.loadModel.mockRejectedValueOnce(new Error('bad ONNX file'));
+    await switchModel(port, HUB_MODEL, 'wasm');
+    expect(useAppStore.getState().model).toMatchObject({ status: 'failed', error: 'not usable: bad ONNX file' });
+  });
+
+  it('names a dictionary given as files once it is used, and analyses every image with it', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    await addImages(port, [file('dog.png')]);
+    const [before] = analysedIds();
+    const source: DictionarySource = {
+      kind: 'files',
+      source: 'fine-tuned',
+      weights: Uint8Array.of(1),
+      config: '{}',
+      interpretation: null,
+    };
+    expect(await switchDictionary(port, 'the fine-tuned dictionary', source)).toBeNull();
+    expect(port.switchSession.mock.calls[1][0]).toMatchObject({ model: null, ifDictionaryFails: 'keep-previous' });
+    const state = useAppStore.getState();
+    expect(state.dictionary).toMatchObject({ status: 'ready', base: null, summary: { source: 'fine-tuned' } });
+    expect(state.images[0].status).toBe('ready');
+    expect(state.images[0].analysis?.imageId).not.toBe(before[1]);
+  });
+
+  it('keeps the dictionary and the analyses when a dictionary given as files does not fit', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    await addImages(port, [file('dog.png')]);
+    const before = analysedIds();
+    port.loadDictionary.mockRejectedValueOnce(new Error('the dictionary was trained for another model'));
+    const source: DictionarySource = {
+      kind: 'files',
+      source: 'other',
+      weights: Uint8Array.of(1),
+      config: '{}',
+      interpretation: null,
+    };
+    const failure = await switchDictionary(port, 'the fine-tuned dictionary', source);
+    expect(failure).toMatchObject({ reason: 'invalid' });
+    expect(useAppStore.getState().dictionary.summary?.source).toBe(dictionaryBase(EMBEDDED_MODEL_ID));
+    expect(analysedIds()).toEqual(before);
   });
 
   it('runs the CLIP towers on WebGPU only where the page found a hardware adapter', () => {

@@ -1,13 +1,17 @@
 /**
- * Loading the model and its dictionary into the worker. The embedded Emoji-CLIP loads from the
- * app's own files; a hub model is only downloaded once the user picks it.
+ * Switching the model and its dictionary, as one transaction in the worker (`switchSession`): what
+ * is in use — the model, the dictionary and the images' analyses — stays until the new pair has
+ * loaded and been checked, and stays for good if it fails (`switching` then says why). The embedded
+ * Emoji-CLIP loads from the app's own files; a hub model is only downloaded once the user picks it.
  */
 import { type BackendName, clipDeviceFor } from '../backend';
 import { findCatalogEntry } from '../clip/catalog';
-import { errorMessage, type ExplorerPort } from './explorerApi';
+import { describeLoadFailure, type LoadFailure } from '../clip/errors';
+import type { DictionarySource, SessionOutcome, SessionRequest } from '../worker/api';
+import type { ExplorerPort } from './explorerApi';
 import { analyseWaitingImages, requeueImages } from './imageActions';
 import { addProgressEvent } from './progress';
-import type { DictionaryState, ModelState } from './sessionSlice';
+import type { DictionaryState, ModelState, SwitchState } from './sessionSlice';
 import { useAppStore } from './store';
 
 export type ModelDevice = 'webgpu' | 'wasm';
@@ -20,6 +24,10 @@ function setDictionary(update: Partial<DictionaryState>): void {
   useAppStore.setState((state) => ({ dictionary: { ...state.dictionary, ...update } }));
 }
 
+function setSwitching(update: Partial<SwitchState>): void {
+  useAppStore.setState((state) => (state.switching === null ? {} : { switching: { ...state.switching, ...update } }));
+}
+
 /** The ONNX device for the CLIP towers (see `clipDeviceFor`); WASM while no backend is chosen. */
 export function modelDevice(backend: BackendName | null, softwareAdapter = false): ModelDevice {
   return backend === null ? 'wasm' : clipDeviceFor(backend, softwareAdapter);
@@ -30,48 +38,96 @@ export function dictionaryBase(modelId: string): string {
   return `${import.meta.env.BASE_URL}dictionaries/${modelId}`;
 }
 
-/** Counts model switches, so a slower earlier load cannot overwrite a later one. */
-let modelRequest = 0;
+/**
+ * Counts switches. The worker runs them in order, so every success is committed here in order too;
+ * only the latest one shows its progress or its failure.
+ */
+let switchRequest = 0;
 
 /**
- * Loads `id` in the worker, then its pretrained dictionary (or marks the dictionary unavailable),
- * then analyses the images anew: they wait meanwhile, since their analyses belong to the old model.
+ * Switches to model `id` with its pretrained dictionary (or none, when it has none: images then wait
+ * for one). Resolves with null once the images are being analysed anew, or with why nothing changed.
  */
-export async function switchModel(api: ExplorerPort, id: string, device: ModelDevice): Promise<void> {
-  const request = ++modelRequest;
+export async function switchModel(api: ExplorerPort, id: string, device: ModelDevice): Promise<LoadFailure | null> {
   const entry = findCatalogEntry(id);
-  setModel({ id, status: 'loading', progress: {}, info: null, error: null });
-  setDictionary({ status: 'idle', base: null, summary: null, error: null });
-  await requeueImages(api);
-  try {
-    const info = await api.loadModel(id, device, { allowRemote: entry?.source === 'hub' }, (event) => {
-      if (request !== modelRequest) return;
-      useAppStore.setState((state) => ({
-        model: { ...state.model, progress: addProgressEvent(state.model.progress, event) },
-      }));
-    });
-    if (request !== modelRequest) return;
-    setModel({ status: 'ready', info });
-  } catch (error) {
-    if (request === modelRequest) setModel({ status: 'failed', error: errorMessage(error) });
-    return;
+  const base = entry?.hasPretrainedDictionary === true ? dictionaryBase(id) : null;
+  // Nothing is in use yet (the first load, or it failed): the model may then be used without its dictionary.
+  const first = useAppStore.getState().model.status !== 'ready';
+  if (first) {
+    setModel({ id, status: 'loading', info: null, error: null });
+    setDictionary({ status: 'idle', base: null, summary: null, error: null });
   }
-  if (entry?.hasPretrainedDictionary !== true) {
-    setDictionary({ status: 'unavailable' });
-    return;
-  }
-  await loadDictionary(api, dictionaryBase(id), request);
+  return runSwitch(api, entry?.label ?? id, id, {
+    model: { id, device, hub: { allowRemote: entry?.source === 'hub' } },
+    dictionary: base === null ? null : { kind: 'url', base },
+    ifDictionaryFails: first ? 'use-model-alone' : 'keep-previous',
+  });
 }
 
-async function loadDictionary(api: ExplorerPort, base: string, request: number): Promise<void> {
-  setDictionary({ status: 'loading', base });
+/**
+ * Uses another dictionary with the model in use (one fine-tuned in the Train tab, say), by the same
+ * transaction: the old one and the images' analyses stay until it has loaded and been checked.
+ */
+export function switchDictionary(
+  api: ExplorerPort,
+  name: string,
+  source: DictionarySource,
+): Promise<LoadFailure | null> {
+  return runSwitch(api, name, null, { model: null, dictionary: source, ifDictionaryFails: 'keep-previous' });
+}
+
+async function runSwitch(
+  api: ExplorerPort,
+  target: string,
+  modelId: string | null,
+  request: SessionRequest,
+): Promise<LoadFailure | null> {
+  const id = ++switchRequest;
+  useAppStore.setState({ switching: { target, modelId, status: 'loading', progress: {}, failure: null } });
+  let outcome: SessionOutcome;
   try {
-    const summary = await api.loadDictionary(base);
-    if (request !== modelRequest) return;
-    setDictionary({ status: 'ready', summary, error: null });
+    outcome = await api.switchSession(request, (event) => {
+      if (id !== switchRequest) return;
+      useAppStore.setState((state) =>
+        state.switching === null
+          ? {}
+          : { switching: { ...state.switching, progress: addProgressEvent(state.switching.progress, event) } },
+      );
+    });
   } catch (error) {
-    if (request === modelRequest) setDictionary({ status: 'failed', error: errorMessage(error) });
-    return;
+    // The worker failed rather than the load (a crash it did not recover from): nothing was switched.
+    outcome = { ok: false, stage: 'model', failure: describeLoadFailure(error) };
   }
+  if (!outcome.ok) {
+    if (id === switchRequest) {
+      setSwitching({ status: 'failed', failure: outcome.failure });
+      if (useAppStore.getState().model.status === 'loading')
+        setModel({ status: 'failed', error: outcome.failure.message });
+    }
+    return outcome.failure;
+  }
+  commit(outcome, request);
+  if (id === switchRequest) useAppStore.setState({ switching: null });
+  // The worker dropped the images' codes with the old pair: every image is analysed anew.
+  await requeueImages(api);
   await analyseWaitingImages(api);
+  return null;
+}
+
+/** Records in the store what the worker now uses. */
+function commit(outcome: Extract<SessionOutcome, { ok: true }>, request: SessionRequest): void {
+  if (request.model !== null) setModel({ id: request.model.id, status: 'ready', info: outcome.info, error: null });
+  const base = request.dictionary?.kind === 'url' ? request.dictionary.base : null;
+  if (outcome.dictionary !== null) {
+    setDictionary({ status: 'ready', base, summary: outcome.dictionary, error: null });
+  } else if (outcome.dictionaryFailure !== null) {
+    setDictionary({ status: 'failed', base, summary: null, error: outcome.dictionaryFailure.message });
+  } else {
+    setDictionary({ status: 'unavailable', base: null, summary: null, error: null });
+  }
+}
+
+/** Forgets the last failed switch's message. */
+export function dismissSwitchFailure(): void {
+  if (useAppStore.getState().switching?.status === 'failed') useAppStore.setState({ switching: null });
 }

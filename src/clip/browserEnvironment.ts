@@ -8,8 +8,13 @@ import { configureClipEnvironment } from './environment';
 /**
  * Browser: the embedded model from the app's own `/models/`, ONNX Runtime's binary from `/assets/`;
  * the hub only when the user picks a hub model (`remoteHost` lets tests serve a fake hub locally).
+ * `download` replaces the `fetch` transformers.js downloads every model file with (the explorer
+ * worker's adds a deadline and says why a request failed).
  */
-export function configureClipForBrowser(options: { allowRemote: boolean; remoteHost?: string }): void {
+export function configureClipForBrowser(
+  options: { allowRemote: boolean; remoteHost?: string },
+  download: typeof fetch = (input, init) => fetch(input, init),
+): void {
   const origin = typeof location === 'undefined' ? '' : location.origin;
   configureClipEnvironment({
     localModelPath: `${import.meta.env.BASE_URL}models/`,
@@ -24,4 +29,7 @@ export function configureClipForBrowser(options: { allowRemote: boolean; remoteH
   // blob: URL, which the Content Security Policy refuses (script-src 'self', docs/security.md); the
   // browser's HTTP cache keeps them instead.
   env.useWasmCache = false;
+  // A wrapper, never `fetch` itself: transformers.js calls it as `env.fetch(…)`, and the browser
+  // refuses a `fetch` whose receiver is not the global scope ("Illegal invocation").
+  env.fetch = download;
 }

@@ -5,6 +5,7 @@
  */
 import type { BackendName } from '../backend';
 import type { EncoderInfo, ImageActivations, LoadOptions, TextActivations } from '../clip/encoder';
+import type { LoadFailure } from '../clip/errors';
 import type { Heatmap, ImageAnalysis, Interpretation, TextAnalysis, TransportView } from '../explain/types';
 
 export interface HubSettings {
@@ -24,7 +25,52 @@ export interface DictionarySummary {
   interpretation: Interpretation | null;
 }
 
+/** A model to load: its id, the ONNX device for its towers, and where hub files come from. */
+export interface ModelRequest {
+  id: string;
+  device: 'webgpu' | 'wasm' | 'cpu';
+  hub: HubSettings;
+}
+
+/** Where a dictionary comes from: a URL folder (`loadDictionary`) or file contents (`loadDictionaryFiles`). */
+export type DictionarySource =
+  | { kind: 'url'; base: string }
+  | { kind: 'files'; source: string; weights: Uint8Array; config: string; interpretation: string | null };
+
+/** A switch of model, dictionary or both, done as one transaction by `switchSession`. */
+export interface SessionRequest {
+  /** The model to use; null keeps the one in use (a dictionary-only switch). */
+  model: ModelRequest | null;
+  /** The dictionary to use with it; null for none (a model without a pretrained one: images then wait). */
+  dictionary: DictionarySource | null;
+  /**
+   * When the model loads but the dictionary does not: 'keep-previous' fails the whole switch, so what
+   * was in use stays; 'use-model-alone' uses the new model without a dictionary (the first load, when
+   * there is nothing to keep).
+   */
+  ifDictionaryFails: 'keep-previous' | 'use-model-alone';
+}
+
+/** What a switch did. On failure the worker still has its previous model, dictionary and images. */
+export type SessionOutcome =
+  | {
+      ok: true;
+      info: EncoderInfo;
+      /** Null when the request had no dictionary, or when it failed and the model was used alone. */
+      dictionary: DictionarySummary | null;
+      /** Why the dictionary was not used ('use-model-alone' only). */
+      dictionaryFailure: LoadFailure | null;
+    }
+  | { ok: false; stage: 'model' | 'dictionary'; failure: LoadFailure };
+
 export interface ExplorerApi {
+  /**
+   * Replaces the model and/or the dictionary only once the new ones have loaded and been checked
+   * against each other; on failure nothing changes and the outcome says why. Switches run one at a
+   * time, in the order they were asked for. After a successful switch the kept images are gone
+   * (their codes belong to the old pair): analyse them again.
+   */
+  switchSession(request: SessionRequest, onProgress?: LoadOptions['onProgress']): Promise<SessionOutcome>;
   /** Loads a CLIP-family model; concurrent calls with the same settings share one load. */
   loadModel(
     id: string,

@@ -10,7 +10,15 @@
  */
 import { proxy, type Remote, wrap } from 'comlink';
 import { type BackendName, backendFromUrl } from '../backend';
-import { type ExplorerApi, type ExplorerWorkerApi, type HubSettings, isWorkerFaultMessage } from './api';
+import {
+  type DictionarySource,
+  type ExplorerApi,
+  type ExplorerWorkerApi,
+  isWorkerFaultMessage,
+  type ModelRequest,
+  type SessionOutcome,
+  type SessionRequest,
+} from './api';
 
 /** What the page is told after a fault: what happened and whether the explorer is back. */
 export interface ExplorerFault {
@@ -42,10 +50,6 @@ interface Generation {
   /** Rejects with a WorkerFault when this worker fails; never resolves. */
   failed: Promise<never>;
 }
-
-type DictionarySource =
-  | { kind: 'url'; base: string }
-  | { kind: 'files'; source: string; weights: Uint8Array; config: string; interpretation: string | null };
 
 interface KeptImage {
   file: Blob;
@@ -85,7 +89,7 @@ class ResilientExplorer implements ExplorerClient {
   private generation = startWorker();
   private recovering: Promise<void> | null = null;
   private backend: BackendName | null = null;
-  private model: { id: string; device: 'webgpu' | 'wasm' | 'cpu'; hub: HubSettings } | null = null;
+  private model: ModelRequest | null = null;
   private dictionary: DictionarySource | null = null;
   private readonly images = new Map<number, KeptImage>();
   private readonly listeners = new Set<(fault: ExplorerFault) => void>();
@@ -178,6 +182,18 @@ class ResilientExplorer implements ExplorerClient {
     return this.images.get(imageId)?.workerId ?? imageId;
   }
 
+  async switchSession(request: SessionRequest, onProgress?: Parameters<ExplorerApi['switchSession']>[1]) {
+    // Kept for a replay: the worker may detach the bytes it is sent.
+    const dictionary = keptDictionary(request.dictionary);
+    const outcome = await this.call<SessionOutcome>((r) => r.switchSession(request, onProgress && proxy(onProgress)));
+    if (outcome.ok) {
+      if (request.model) this.model = request.model;
+      this.dictionary = outcome.dictionary === null ? null : dictionary;
+      this.images.clear();
+    }
+    return outcome;
+  }
+
   async loadModel(...[id, device, hub, onProgress]: Parameters<ExplorerApi['loadModel']>) {
     const info = await this.call((r) => r.loadModel(id, device, hub, onProgress && proxy(onProgress)));
     const same = this.model && JSON.stringify(this.model) === JSON.stringify({ id, device, hub });
@@ -241,6 +257,10 @@ class ResilientExplorer implements ExplorerClient {
   backendInUse() {
     return this.call((r) => r.backendInUse());
   }
+}
+
+function keptDictionary(source: DictionarySource | null): DictionarySource | null {
+  return source?.kind === 'files' ? { ...source, weights: source.weights.slice() } : source;
 }
 
 /** How long a failed call waits for its worker to report a fault before counting as an ordinary error. */

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { activeBackend, type BackendChoice, type BackendName, initBackend } from '../backend';
 import { configureClipForBrowser } from '../clip/browserEnvironment';
-import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
+import { type ClipEncoder, type EncoderInfo, decodeImage, loadClipEncoder, type LoadOptions } from '../clip/encoder';
+import { type DownloadError, describeLoadFailure } from '../clip/errors';
 import {
   type Codes,
   analyzeImageActivations,
@@ -19,7 +20,15 @@ import {
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles, disposeDictionary } from '../explain/dictionary';
 import { warmUpDictionary, warmUpEncoder } from '../explain/warmUp';
 import { explorerWorkerWithHooks } from '../testing/explorerWorker';
-import type { ExplorerWorkerApi, WorkerFaultMessage } from './api';
+import type {
+  DictionarySource,
+  ExplorerWorkerApi,
+  ModelRequest,
+  SessionOutcome,
+  SessionRequest,
+  WorkerFaultMessage,
+} from './api';
+import { guardedFetch } from './guardedFetch';
 
 let encoder: Promise<ClipEncoder> | undefined;
 let encoderKey = '';
@@ -63,12 +72,126 @@ function requireImage(imageId: number) {
   return image;
 }
 
-async function fetchOptional(url: string): Promise<Response | null> {
-  const response = await fetch(url);
+async function fetchOptional(url: string, download: typeof fetch): Promise<Response | null> {
+  const response = await download(url);
   // A single-page-app server answers unknown paths with index.html: that is "missing" too.
   if (response.status === 404 || response.headers.get('content-type')?.includes('text/html')) return null;
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response;
+}
+
+/** Fetches and checks a dictionary for a model, without using it yet (the caller commits it). */
+async function readDictionary(
+  source: DictionarySource,
+  info: EncoderInfo,
+  download: typeof fetch = guardedFetch(),
+): Promise<LoadedDictionary> {
+  await ensureBackend();
+  if (source.kind === 'files') {
+    return dictionaryFromFiles(source.source, source.weights, source.config, source.interpretation, info);
+  }
+  const root = source.base.endsWith('/') ? source.base : `${source.base}/`;
+  const [weights, config, interpretation] = await Promise.all(
+    Object.values(DICTIONARY_FILES).map((file) => fetchOptional(root + file, download)),
+  );
+  if (!weights || !config) {
+    throw new Error(`no LUCID dictionary at ${root} (missing ${DICTIONARY_FILES.weights} or config)`);
+  }
+  return dictionaryFromFiles(
+    root,
+    new Uint8Array(await weights.arrayBuffer()),
+    await config.text(),
+    interpretation ? await interpretation.text() : null,
+    info,
+  );
+}
+
+/** Uses `loaded` from now on: the old dictionary's tensors and every kept image's codes go. */
+async function commitDictionary(loaded: LoadedDictionary | undefined, info: EncoderInfo): Promise<void> {
+  if (dictionary) disposeDictionary(dictionary);
+  dictionary = loaded;
+  images.clear();
+  if (loaded) await warmUpDictionary(loaded, info.grid).catch(() => undefined);
+}
+
+function summaryOf(loaded: LoadedDictionary) {
+  const c = loaded.model.config;
+  return {
+    source: loaded.source,
+    nShared: c.nShared,
+    nImagePrivate: c.nImagePrivate,
+    nTextPrivate: c.nTextPrivate,
+    k: c.k,
+    interpretation: loaded.interpretation,
+  };
+}
+
+function modelKey(model: ModelRequest): string {
+  return JSON.stringify([model.id, model.device, model.hub]);
+}
+
+/** Loads a model without using it yet; failed downloads are collected in `downloads`, to say why. */
+async function readModel(
+  model: ModelRequest,
+  onProgress: LoadOptions['onProgress'],
+  downloads: DownloadError[],
+): Promise<ClipEncoder> {
+  const download = guardedFetch();
+  configureClipForBrowser(model.hub, async (input, init) => {
+    try {
+      return await download(input, init);
+    } catch (error) {
+      downloads.push(error as DownloadError);
+      throw error;
+    }
+  });
+  const ready = await loadClipEncoder(model.id, { device: model.device, onProgress });
+  await warmUpEncoder(ready).catch(() => undefined); // compiles shaders now, not on the first image
+  return ready;
+}
+
+/** One switch at a time: a later one starts from what the earlier one left. */
+let switching: Promise<unknown> = Promise.resolve();
+
+async function switchSession(request: SessionRequest, onProgress: LoadOptions['onProgress']): Promise<SessionOutcome> {
+  const downloads: DownloadError[] = [];
+  const current = encoder && (await encoder.catch(() => undefined));
+  let next: ClipEncoder;
+  let fresh = false;
+  if (request.model === null || (current && modelKey(request.model) === encoderKey)) {
+    if (!current) {
+      return { ok: false, stage: 'model', failure: describeLoadFailure(new Error('no model is loaded yet')) };
+    }
+    next = current;
+  } else {
+    try {
+      next = await readModel(request.model, onProgress, downloads);
+      fresh = true;
+    } catch (error) {
+      return { ok: false, stage: 'model', failure: describeLoadFailure(error, downloads) };
+    }
+  }
+  let loaded: LoadedDictionary | undefined;
+  let dictionaryFailure = null;
+  if (request.dictionary) {
+    try {
+      loaded = await readDictionary(request.dictionary, next.info);
+    } catch (error) {
+      dictionaryFailure = describeLoadFailure(error, downloads);
+      if (request.ifDictionaryFails === 'keep-previous') {
+        if (fresh) await next.dispose();
+        return { ok: false, stage: 'dictionary', failure: dictionaryFailure };
+      }
+    }
+  }
+  // Both loaded and checked: only now does anything in use change.
+  if (fresh && request.model) {
+    encoder = Promise.resolve(next);
+    encoderKey = modelKey(request.model);
+    if (current) await current.dispose();
+  }
+  await commitDictionary(loaded, next.info);
+  return { ok: true, info: next.info, dictionary: loaded ? summaryOf(loaded) : null, dictionaryFailure };
 }
 
 const api: ExplorerWorkerApi = {
@@ -87,54 +210,36 @@ const api: ExplorerWorkerApi = {
     return transfer(result, [result.patches.buffer, result.embedding.buffer]);
   },
 
+  switchSession(request, onProgress) {
+    const outcome = switching.then(() => switchSession(request, onProgress));
+    switching = outcome.catch(() => undefined);
+    return outcome;
+  },
+
   async loadModel(id, device, hub, onProgress) {
-    const key = JSON.stringify([id, device, hub]);
-    if (encoder && key === encoderKey) return (await encoder).info;
-    configureClipForBrowser(hub);
+    const model = { id, device, hub };
+    if (encoder && modelKey(model) === encoderKey) return (await encoder).info;
     const previous = encoder;
-    const next = loadClipEncoder(id, { device, onProgress });
-    const ready = await next; // a failed load throws here and leaves the previous model in place
-    await warmUpEncoder(ready).catch(() => undefined); // compiles shaders now, not on the first image
-    encoder = next;
-    encoderKey = key;
+    const ready = await readModel(model, onProgress, []); // a failed load throws and leaves the previous model
+    encoder = Promise.resolve(ready);
+    encoderKey = modelKey(model);
     if (previous) await (await previous).dispose();
     images.clear();
     return ready.info;
   },
 
   async loadDictionary(base) {
-    const root = base.endsWith('/') ? base : `${base}/`;
-    const [weights, config, interpretation] = await Promise.all(
-      Object.values(DICTIONARY_FILES).map((file) => fetchOptional(root + file)),
-    );
-    if (!weights || !config) {
-      throw new Error(`no LUCID dictionary at ${root} (missing ${DICTIONARY_FILES.weights} or config)`);
-    }
-    return api.loadDictionaryFiles(
-      root,
-      new Uint8Array(await weights.arrayBuffer()),
-      await config.text(),
-      interpretation ? await interpretation.text() : null,
-    );
+    const info = (await requireEncoder()).info;
+    const loaded = await readDictionary({ kind: 'url', base }, info);
+    await commitDictionary(loaded, info);
+    return summaryOf(loaded);
   },
 
   async loadDictionaryFiles(source, weights, config, interpretation) {
-    await ensureBackend();
     const info = (await requireEncoder()).info;
-    const loaded = dictionaryFromFiles(source, weights, config, interpretation, info);
-    if (dictionary) disposeDictionary(dictionary);
-    dictionary = loaded;
-    images.clear();
-    await warmUpDictionary(loaded, info.grid).catch(() => undefined);
-    const c = loaded.model.config;
-    return {
-      source,
-      nShared: c.nShared,
-      nImagePrivate: c.nImagePrivate,
-      nTextPrivate: c.nTextPrivate,
-      k: c.k,
-      interpretation: loaded.interpretation,
-    };
+    const loaded = await readDictionary({ kind: 'files', source, weights, config, interpretation }, info);
+    await commitDictionary(loaded, info);
+    return summaryOf(loaded);
   },
 
   async analyzeImage(file, name) {

@@ -1,6 +1,9 @@
 /** A stand-in for the explorer worker in unit tests: records calls, answers with small fixed results. */
 import { vi } from 'vitest';
+import type { EncoderInfo } from '../../clip/encoder';
+import { describeLoadFailure } from '../../clip/errors';
 import type { ImageAnalysis } from '../../explain/types';
+import type { DictionarySource, DictionarySummary, ModelRequest } from '../../worker/api';
 import type { ExplorerPort } from '../explorerApi';
 
 export function fakeAnalysis(imageId: number, name: string, top: number): ImageAnalysis {
@@ -15,28 +18,61 @@ export function fakeAnalysis(imageId: number, name: string, top: number): ImageA
   };
 }
 
-/** Files named "broken…" fail to analyse; every other file gets the next imageId and top latent 7. */
+function fakeInfo(model: ModelRequest): EncoderInfo {
+  return {
+    id: model.id,
+    family: 'clip',
+    grid: [2, 2],
+    imageSize: 16,
+    dImage: 4,
+    dText: 4,
+    maxTextTokens: 8,
+    device: model.device,
+  };
+}
+
+/**
+ * Files named "broken…" fail to analyse; every other file gets the next imageId and top latent 7.
+ * `switchSession` keeps the worker's contract: it loads the model (`loadModel`) and the dictionary
+ * (`loadDictionary`) — make either reject to fail the switch — and changes nothing unless both load.
+ */
 export function fakePort() {
   let nextId = 1;
-  return {
-    loadModel: vi.fn<ExplorerPort['loadModel']>(async (id, device) => ({
-      id,
-      family: 'clip' as const,
-      grid: [2, 2] as [number, number],
-      imageSize: 16,
-      dImage: 4,
-      dText: 4,
-      maxTextTokens: 8,
-      device,
-    })),
-    loadDictionary: vi.fn<ExplorerPort['loadDictionary']>(async (base) => ({
-      source: base,
+  let inUse: EncoderInfo | null = null;
+  const steps = {
+    loadModel: vi.fn(async (model: ModelRequest) => fakeInfo(model)),
+    loadDictionary: vi.fn(async (source: DictionarySource): Promise<DictionarySummary> => ({
+      source: source.kind === 'url' ? source.base : source.source,
       nShared: 2,
       nImagePrivate: 1,
       nTextPrivate: 1,
       k: 1,
       interpretation: null,
     })),
+  };
+  const port = {
+    switchSession: vi.fn<ExplorerPort['switchSession']>(async (request) => {
+      let info: EncoderInfo;
+      try {
+        if (request.model === null && inUse === null) throw new Error('no model is loaded yet');
+        info = request.model === null ? inUse! : await steps.loadModel(request.model);
+      } catch (error) {
+        return { ok: false, stage: 'model', failure: describeLoadFailure(error) };
+      }
+      let dictionary: DictionarySummary | null = null;
+      let dictionaryFailure = null;
+      if (request.dictionary !== null) {
+        try {
+          dictionary = await steps.loadDictionary(request.dictionary);
+        } catch (error) {
+          dictionaryFailure = describeLoadFailure(error);
+          if (request.ifDictionaryFails === 'keep-previous')
+            return { ok: false, stage: 'dictionary', failure: dictionaryFailure };
+        }
+      }
+      inUse = info;
+      return { ok: true, info, dictionary, dictionaryFailure };
+    }),
     analyzeImage: vi.fn<ExplorerPort['analyzeImage']>(async (_file, name) => {
       if (name.startsWith('broken')) throw new Error(`${name} is not an image`);
       return fakeAnalysis(nextId++, name, 7);
@@ -51,4 +87,8 @@ export function fakePort() {
     analyzeText: vi.fn<ExplorerPort['analyzeText']>(),
     transport: vi.fn<ExplorerPort['transport']>(),
   } satisfies ExplorerPort;
+  return { ...port, ...steps };
 }
+
+/** The stand-in with its load steps, for tests that make one fail. */
+export type FakePort = ReturnType<typeof fakePort>;

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useExplorerApi } from '../../app/explorerApi';
 import { progressSummary } from '../../app/progress';
-import { modelDevice, switchModel } from '../../app/sessionActions';
+import { dismissSwitchFailure, modelDevice, switchModel } from '../../app/sessionActions';
 import { useAppStore } from '../../app/store';
 import { findCatalogEntry, MODEL_CATALOG } from '../../clip/catalog';
 
@@ -11,19 +11,23 @@ function formatMb(bytes: number): string {
 
 /**
  * The model in use and the choice of another. Picking a hub model shows its download size first;
- * nothing is fetched until "Load model" is pressed.
+ * nothing is fetched until "Load model" is pressed. The model in use keeps working while another
+ * loads, and after it failed to (the notice says why).
  */
 export function ModelPicker() {
   const api = useExplorerApi();
   const model = useAppStore((state) => state.model);
+  const switching = useAppStore((state) => state.switching);
   const backend = useAppStore((state) => state.compute.backend);
   const softwareAdapter = useAppStore((state) => state.compute.softwareAdapter);
   const [choice, setChoice] = useState(model.id);
   const selectId = useId();
   const entry = findCatalogEntry(choice);
-  const { loaded, total, fraction } = progressSummary(model.progress);
-  const loading = model.status === 'loading';
-  const downloading = loading && findCatalogEntry(model.id)?.source === 'hub';
+  const { loaded, total, fraction } = progressSummary(switching?.progress ?? {});
+  const loading = switching?.status === 'loading';
+  const loadingModel = loading && switching.modelId !== null;
+  const downloading = loadingModel && findCatalogEntry(switching.modelId ?? '')?.source === 'hub';
+  const inUse = findCatalogEntry(model.id)?.label ?? model.id;
 
   return (
     <div className="model-picker">
@@ -50,18 +54,33 @@ export function ModelPicker() {
         </button>
       )}
       <span className="model-state">
-        {choice !== model.id && `in use: ${findCatalogEntry(model.id)?.label ?? model.id}, `}
+        {choice !== model.id && model.status === 'ready' && `in use: ${inUse}, `}
         {model.status === 'ready' && model.info !== null && (
           <>
             ready on {model.info.device}, {model.info.grid[0]}×{model.info.grid[1]} patches
           </>
         )}
-        {loading && !downloading && 'loading…'}
+        {loadingModel && !downloading && (model.status === 'ready' ? `; loading ${switching.target}…` : 'loading…')}
         {model.status === 'failed' && <span className="error">failed: {model.error}</span>}
       </span>
+      {switching?.status === 'failed' && switching.failure !== null && model.status === 'ready' && (
+        <p
+          role="alert"
+          className="error switch-failure"
+          data-testid="switch-failure"
+          data-reason={switching.failure.reason}
+        >
+          Could not switch to {switching.target}: {switching.failure.message}. Still using {inUse} with its dictionary;
+          your images keep their analyses.{' '}
+          <button type="button" className="link" onClick={dismissSwitchFailure}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {downloading && (
         <div className="download">
           <progress aria-label="Model download" max={1} value={fraction ?? undefined} />
+          {model.status === 'ready' && <span className="muted"> {switching?.target}:</span>}
           <span className="muted">
             {' '}
             {total > 0 ? `${formatMb(loaded)} of ${formatMb(total)}` : 'starting download…'}

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DictionaryFiles } from '../../training/api';
-import { exportModel, startTraining } from './trainActions';
+import { addImages, clearImages } from '../../app/imageActions';
+import { switchModel } from '../../app/sessionActions';
+import type { FakePort } from '../../app/testing/fakePort';
+import { useAppStore } from '../../app/store';
+import { EMBEDDED_MODEL_ID } from '../../clip/catalog';
+import { explorer } from '../../worker/client';
+import { exportModel, FINE_TUNED_SOURCE, sendToExplorer, startTraining } from './trainActions';
 import { initialTrainState, useTrainStore } from './trainStore';
 
 /** The training worker as the tab sees it: only what these tests call. */
@@ -8,6 +14,13 @@ const worker = vi.hoisted(() => ({
   exportFiles: vi.fn<() => Promise<DictionaryFiles>>(),
   start: vi.fn(async () => {}),
 }));
+
+/** The explorer worker: the unit tests' stand-in (src/app/testing/fakePort.ts). */
+vi.mock('../../worker/client', async () => {
+  const { fakePort } = await import('../../app/testing/fakePort');
+  const port = fakePort();
+  return { explorer: () => port };
+});
 
 vi.mock('../../training/client', () => ({
   trainingWorker: () => worker,
@@ -40,5 +53,39 @@ describe('train actions', () => {
     await startTraining();
     expect(worker.start).toHaveBeenCalled();
     expect(useTrainStore.getState().filesMessage).toBeNull();
+  });
+
+  it('switches the explorer to the sent dictionary: the header names it and every image is analysed anew', async () => {
+    const port = explorer() as unknown as FakePort;
+    await clearImages(port);
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    await addImages(port, [new File([Uint8Array.of(1)], 'dog.png', { type: 'image/png' })]);
+    const before = useAppStore.getState().images[0].analysis!.imageId;
+    worker.exportFiles.mockResolvedValueOnce(files);
+
+    await sendToExplorer();
+    const state = useAppStore.getState();
+    expect(state.dictionary).toMatchObject({ status: 'ready', summary: { source: FINE_TUNED_SOURCE } });
+    expect(state.images[0].status).toBe('ready');
+    expect(state.images[0].analysis!.imageId).not.toBe(before);
+    expect(useTrainStore.getState().filesMessage).toEqual({
+      ok: true,
+      text: 'The explorer now uses the fine-tuned dictionary (4 latents).',
+    });
+  });
+
+  it('keeps the explorer’s dictionary when the sent one does not fit, and says why', async () => {
+    const port = explorer() as unknown as FakePort;
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    const source = useAppStore.getState().dictionary.summary?.source;
+    port.loadDictionary.mockRejectedValueOnce(new Error('trained for another model'));
+    worker.exportFiles.mockResolvedValueOnce(files);
+
+    await sendToExplorer();
+    expect(useAppStore.getState().dictionary.summary?.source).toBe(source);
+    expect(useTrainStore.getState().filesMessage).toEqual({
+      ok: false,
+      text: 'The explorer kept its dictionary: not usable: trained for another model',
+    });
   });
 });

@@ -4,8 +4,9 @@ import type { TrainSettings, TrainingEvent } from '../../training/api';
 import { onTrainingWorkerCrash, trainingWorker } from '../../training/client';
 import { captionMode, planFolder } from '../../training/folderPlan';
 import { filesFromInput, folderName, pickDirectory } from '../../training/folderSource';
-import { analyseWaitingImages, requeueImages } from '../../app/imageActions';
+import { switchDictionary } from '../../app/sessionActions';
 import { backendFromUrl } from '../../app/startCompute';
+import { useAppStore } from '../../app/store';
 import { explorer } from '../../worker/client';
 import { type Notice, type TrainState, useTrainStore } from './trainStore';
 
@@ -297,23 +298,32 @@ export function importModel(weights: File | undefined, config: File | undefined)
   });
 }
 
-/** Hands the current dictionary to the explorer worker. */
+/** What the header calls a dictionary sent from this tab. */
+export const FINE_TUNED_SOURCE = 'fine-tuned in the Train tab';
+
+/**
+ * Hands the current dictionary to the explorer by the explorer's own switch: the header then names
+ * it and every image is analysed with it; if it does not fit, the explorer keeps its dictionary and
+ * the images their analyses.
+ */
 export function sendToExplorer(): Promise<void> {
   return withBusy(async () => {
     try {
       const files = await trainingWorker().exportFiles();
-      const api = explorer();
-      const summary = await api.loadDictionaryFiles(
-        'fine-tuned in this tab',
-        files.weights,
-        files.config,
-        files.interpretation,
-      );
-      const m = summary.nShared + summary.nImagePrivate + summary.nTextPrivate;
+      const failure = await switchDictionary(explorer(), 'the fine-tuned dictionary', {
+        kind: 'files',
+        source: FINE_TUNED_SOURCE,
+        weights: files.weights,
+        config: files.config,
+        interpretation: files.interpretation,
+      });
+      if (failure !== null) {
+        set({ filesMessage: { ok: false, text: `The explorer kept its dictionary: ${failure.message}` } });
+        return;
+      }
+      const summary = useAppStore.getState().dictionary.summary;
+      const m = summary === null ? 0 : summary.nShared + summary.nImagePrivate + summary.nTextPrivate;
       set({ filesMessage: { ok: true, text: `The explorer now uses the fine-tuned dictionary (${m} latents).` } });
-      // The worker dropped the images' activations with the old dictionary: analyse them with the new one.
-      await requeueImages(api);
-      await analyseWaitingImages(api);
     } catch (error) {
       set({ filesMessage: { ok: false, text: `The explorer kept its dictionary: ${errorText(error)}` } });
     }
