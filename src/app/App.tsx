@@ -9,7 +9,7 @@ import { panelId, tabId } from '../ui/tabNames';
 import { ExplorerApiContext, type ExplorerPort } from './explorerApi';
 import { useAppStore } from './store';
 import type { Tab } from './urlState';
-import { useHeatmapSync, useStartSession } from './useSession';
+import { useHeatmapSync, useKeptSession, useStartSession } from './useSession';
 
 const VIEWS: Record<Tab, () => React.JSX.Element> = {
   images: ImagesView,
@@ -26,6 +26,7 @@ const VIEWS: Record<Tab, () => React.JSX.Element> = {
 export function App({ api }: { api: ExplorerPort | null }) {
   useStartSession(api);
   useHeatmapSync(api);
+  useKeptSession(api);
   const tab = useAppStore((state) => state.explorer.tab);
   const View = VIEWS[tab];
   return (

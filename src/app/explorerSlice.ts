@@ -1,12 +1,14 @@
 import type { StateCreator } from 'zustand';
 import type { Tab } from './urlState';
 
-/** What the user is looking at: the tab, the selected concept and the text query (all in the URL). */
+/** What the user is looking at: the tab, the selected concept, the text query and the Concepts search (all in the URL). */
 export interface ExplorerState {
   tab: Tab;
   /** The latent whose heatmap every image shows and whose page the Concepts tab opens. */
   selectedLatent: number | null;
   query: string;
+  /** The Concepts tab's search ('' for none). */
+  conceptSearch: string;
   /** Opacity of heatmap overlays, in [0, 1]. */
   heatmapOpacity: number;
 }
@@ -16,5 +18,5 @@ export interface ExplorerSlice {
 }
 
 export const createExplorerSlice: StateCreator<ExplorerSlice, [], [], ExplorerSlice> = () => ({
-  explorer: { tab: 'images', selectedLatent: null, query: '', heatmapOpacity: 0.65 },
+  explorer: { tab: 'images', selectedLatent: null, query: '', conceptSearch: '', heatmapOpacity: 0.65 },
 });

@@ -38,15 +38,40 @@ export function canAnalyse(state: Pick<AppState, 'model' | 'dictionary'>): boole
   return state.model.status === 'ready' && state.dictionary.status === 'ready';
 }
 
+/** A fresh id for keeping an image across reloads. */
+function newSavedId(): string {
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** The file behind a card, for keeping it across reloads. */
+export function imageFile(key: number): File | undefined {
+  return imageFiles.get(key);
+}
+
 /**
  * Adds files, whatever is loading: each gets a waiting card at once. Resolves when those that can
  * be analysed now have succeeded or failed; the others are analysed by `analyseWaitingImages`.
+ * `savedIds` (one per file) are the ids files restored from the last visit were kept under.
  */
-export async function addImages(api: ExplorerPort, files: readonly File[]): Promise<void> {
-  const added = files.map((file): ImageEntry => {
+export async function addImages(
+  api: ExplorerPort,
+  files: readonly File[],
+  savedIds: readonly string[] = [],
+): Promise<void> {
+  const added = files.map((file, index): ImageEntry => {
     const key = nextImageKey++;
     imageFiles.set(key, file);
-    return { key, name: file.name, url: URL.createObjectURL(file), status: 'waiting', error: null, analysis: null };
+    return {
+      key,
+      savedId: savedIds[index] ?? newSavedId(),
+      name: file.name,
+      url: URL.createObjectURL(file),
+      status: 'waiting',
+      error: null,
+      analysis: null,
+    };
   });
   useAppStore.setState((state) => ({ images: [...state.images, ...added] }));
   await analyseWaitingImages(api);

@@ -20,14 +20,18 @@ export function setQuery(query: string): void {
   updateExplorer({ query });
 }
 
+export function setConceptSearch(conceptSearch: string): void {
+  updateExplorer({ conceptSearch });
+}
+
 export function setHeatmapOpacity(opacity: number): void {
   updateExplorer({ heatmapOpacity: Math.min(1, Math.max(0, opacity)) });
 }
 
 export function applyUrlState(url: UrlState): void {
-  updateExplorer({ tab: url.tab, selectedLatent: url.latent, query: url.query });
+  updateExplorer({ tab: url.tab, selectedLatent: url.latent, query: url.query, conceptSearch: url.conceptSearch });
 }
 
 export function currentUrlState(state: ExplorerState): UrlState {
-  return { tab: state.tab, latent: state.selectedLatent, query: state.query };
+  return { tab: state.tab, latent: state.selectedLatent, query: state.query, conceptSearch: state.conceptSearch };
 }

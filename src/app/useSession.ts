@@ -1,8 +1,10 @@
-/** Effects that keep the worker in step with the store: the first model load, and heatmaps. */
+/** Effects that keep the worker and the browser's storage in step with the store: the first model load, heatmaps, kept images. */
 import { useEffect } from 'react';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import type { ExplorerPort } from './explorerApi';
 import { ensureHeatmaps } from './imageActions';
+import { keepSession } from './keptSession';
+import { indexedDbSessionStorage, type SessionStorage } from './sessionStorage';
 import { modelDevice, switchModel } from './sessionActions';
 import { useAppStore } from './store';
 
@@ -25,4 +27,15 @@ export function useHeatmapSync(api: ExplorerPort | null): void {
   useEffect(() => {
     if (api !== null && latent !== null && analysed > 0) void ensureHeatmaps(api, latent);
   }, [api, latent, analysed]);
+}
+
+let pageStorage: SessionStorage | undefined;
+
+/** Keeps the images in IndexedDB for the next visit, and brings back those of the last one. */
+export function useKeptSession(api: ExplorerPort | null): void {
+  useEffect(() => {
+    if (api === null) return;
+    pageStorage ??= indexedDbSessionStorage();
+    return keepSession(api, pageStorage);
+  }, [api]);
 }

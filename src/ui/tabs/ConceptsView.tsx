@@ -1,4 +1,6 @@
 import { useMemo, useState } from 'react';
+import { setConceptSearch } from '../../app/selectionActions';
+import { useAppStore } from '../../app/store';
 import { ALL_CATEGORIES, type Category } from '../../interpret/categories';
 import { DictionaryGate } from '../common/DictionaryGate';
 import { CategoryFilter } from '../concepts/CategoryFilter';
@@ -21,7 +23,8 @@ function Concepts() {
   const interpretation = useInterpretation();
   const latents = useLatentIndex();
   const selected = useSelectedLatent();
-  const [search, setSearch] = useState('');
+  // In the store, hence in the URL: a reload or a shared link keeps the search.
+  const search = useAppStore((state) => state.explorer.conceptSearch);
   const [shown, setShown] = useState<ReadonlySet<Category>>(() => new Set(ALL_CATEGORIES));
   const all = useMemo(() => interpretation?.latents ?? [], [interpretation]);
   const matching = useMemo(() => matchingLatents(all, search, shown), [all, search, shown]);
@@ -48,7 +51,7 @@ function Concepts() {
               type="search"
               value={search}
               placeholder="label, synonym or term"
-              onChange={(event) => setSearch(event.target.value)}
+              onChange={(event) => setConceptSearch(event.target.value)}
             />
           </label>
           <CategoryFilter counts={counts} shown={shown} onToggle={toggle} />

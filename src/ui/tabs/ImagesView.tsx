@@ -2,6 +2,7 @@ import { useAppStore } from '../../app/store';
 import { DictionaryGate } from '../common/DictionaryGate';
 import { AddImages } from '../images/AddImages';
 import { ImageCard } from '../images/ImageCard';
+import { KeptSession } from '../images/KeptSession';
 import { SelectedConcept } from '../images/SelectedConcept';
 
 /** Images tab: the user's images side by side, each with the selected concept's heatmap. */
@@ -11,6 +12,7 @@ export function ImagesView() {
     <>
       <DictionaryGate>{null}</DictionaryGate>
       <AddImages />
+      <KeptSession />
       {images.length > 0 && <SelectedConcept />}
       {images.length > 0 && (
         <p className="hint muted">
