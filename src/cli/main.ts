@@ -2,7 +2,7 @@
  * `lucid` — the command line over the same core and loader as the app.
  *   lucid encode <image>… | lucid ground <image> <text> | lucid ground --batch <file.jsonl>
  *   lucid neurons <text> | lucid train --images <folder> [--steps N] --out <folder> | lucid eval
- *   lucid export-saelens --out <folder>
+ *   lucid export-saelens --out <folder> | lucid extract --images <folder> --out <dir>
  * Options: --model <folder> (a transformers.js CLIP folder), --dict <folder> (LUCID's files, a LUCID
  * export, or one SAELens or sparsify SAE: docs/interop.md), --json, --top N.
  * Errors: one line on stderr and a non-zero exit.
@@ -13,6 +13,7 @@ import { encodeMany, groundBatch, groundCommand, neuronsCommand } from './comman
 import { CliError, DEFAULT_DICTIONARY_DIR, describeLatent, loadContext } from './context';
 import { evalCommand, resultsDocument, resultsMarkdown } from './evalCommand';
 import { exportSaelensCommand } from './exportSaelens';
+import { DEFAULT_EXTRACT_BATCH, DEFAULT_SHARD_PAIRS, extractCommand, loadEncoderOnly } from './extract';
 import { trainCommand } from './train';
 
 const USAGE = `usage: lucid <command> [options]
@@ -24,6 +25,8 @@ const USAGE = `usage: lucid <command> [options]
   eval [--split test|validation] [--write-docs]
                                       every measure for LUCID and the baselines, with 95% intervals
   export-saelens --out <folder>       the dictionary as one SAELens folder per tower + lucid-export.json
+  extract --images <folder> --out <dir> [--shard-pairs N] [--batch-size N]
+                                      activation shards of a folder for tools/train/lucid_train.py (resumable)
 options: --model <folder>  --dict <folder> (LUCID, a LUCID export, SAELens or sparsify)  --json  --top N`;
 
 async function main(argv: string[]): Promise<void> {
@@ -41,6 +44,8 @@ async function main(argv: string[]): Promise<void> {
       out: { type: 'string' },
       'write-docs': { type: 'boolean', default: false },
       split: { type: 'string', default: 'test' },
+      'shard-pairs': { type: 'string', default: String(DEFAULT_SHARD_PAIRS) },
+      'batch-size': { type: 'string', default: String(DEFAULT_EXTRACT_BATCH) },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -55,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
   const needs = (n: number, what: string) => {
     if (rest.length < n) throw new CliError(`lucid ${command} needs ${what}\n${USAGE}`, 2);
   };
-  if (!['encode', 'ground', 'neurons', 'train', 'eval', 'export-saelens'].includes(command)) {
+  if (!['encode', 'ground', 'neurons', 'train', 'eval', 'export-saelens', 'extract'].includes(command)) {
     throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
   }
   if (command === 'encode') needs(1, 'an image');
@@ -68,6 +73,28 @@ async function main(argv: string[]): Promise<void> {
     // No encoder needed: the dictionary is read and written as it is.
     const result = await exportSaelensCommand(values.dict ?? DEFAULT_DICTIONARY_DIR, values.out);
     print(result, () => `wrote ${result.written.map((name) => `${result.out}/${name}`).join(', ')}`);
+    return;
+  }
+
+  if (command === 'extract') {
+    if (!values.images || !values.out) throw new CliError('lucid extract needs --images and --out', 2);
+    // No dictionary needed: activations are the encoder's alone.
+    const encoder = await loadEncoderOnly(values.model);
+    try {
+      const options = {
+        images: values.images,
+        out: values.out,
+        pairsPerShard: Number(values['shard-pairs']),
+        batchSize: Number(values['batch-size']),
+      };
+      const result = await extractCommand(encoder, options, log);
+      print(
+        result,
+        () => `wrote ${result.shards} shards (${result.pairs} pairs, ${result.captioned} captioned) to ${result.out}`,
+      );
+    } finally {
+      await encoder.dispose();
+    }
     return;
   }
 

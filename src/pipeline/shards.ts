@@ -27,11 +27,24 @@ export interface Shard {
   alignMask: Float32Array;
 }
 
+/** How a writer continues an earlier extraction (`lucid extract`, src/cli/extract.ts). */
+export interface ShardWriterResume {
+  /** Shards already complete in `dir`: new shards are numbered after them and listed with them. */
+  existing?: ShardIndex['shards'];
+  /** Called after each shard is on disk, with the index so far (to record progress). */
+  afterShard?: (index: ShardIndex) => Promise<void>;
+}
+
 /** Collects pairs and writes a shard every `pairsPerShard` pairs. */
-export function createShardWriter(dir: string, header: Omit<ShardIndex, 'shards'>, pairsPerShard: number) {
+export function createShardWriter(
+  dir: string,
+  header: Omit<ShardIndex, 'shards'>,
+  pairsPerShard: number,
+  resume: ShardWriterResume = {},
+) {
   const patchSize = header.grid[0] * header.grid[1] * header.dImage;
   const tokenSize = header.length * header.dText;
-  const index: ShardIndex = { ...header, shards: [] };
+  const index: ShardIndex = { ...header, shards: [...(resume.existing ?? [])] };
   let pending: { patches: Float32Array; tokens: Float32Array; tokenMask: Float32Array; alignMask: Float32Array }[] = [];
 
   async function flush() {
@@ -56,6 +69,7 @@ export function createShardWriter(dir: string, header: Omit<ShardIndex, 'shards'
     await writeFile(path.join(dir, file), encodeSafetensors(tensors));
     index.shards.push({ file, count: n });
     pending = [];
+    await resume.afterShard?.(index);
   }
 
   return {
