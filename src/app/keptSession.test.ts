@@ -31,7 +31,10 @@ describe('kept session', () => {
     keeper = createKeeper(storage);
     unfollow = followImages(keeper);
   });
-  afterEach(() => unfollow());
+  afterEach(() => {
+    unfollow();
+    vi.restoreAllMocks();
+  });
 
   it('keeps each given image with its bytes, and deletes a removed one after it was written', async () => {
     const port = fakePort();
@@ -50,6 +53,8 @@ describe('kept session', () => {
 
   it('brings back the kept images as waiting cards, analyses them once the model is ready, and writes none again', async () => {
     const port = fakePort();
+    // Given in one call, so likely in one millisecond, with ids whose order is not the order given.
+    vi.spyOn(crypto, 'randomUUID').mockReturnValueOnce('b-b-b-b-b').mockReturnValueOnce('a-a-a-a-a');
     await addImages(port, [file('dog.png'), file('cat.png')]);
     await keeper.writes;
     const ids = useAppStore.getState().images.map((image) => image.savedId);

@@ -38,6 +38,14 @@ export interface Keeper {
   writes: Promise<void>;
 }
 
+/** The last `addedAt` given: strictly increasing, so files given in one millisecond keep their order. */
+let lastAddedAt = 0;
+
+function nextAddedAt(): number {
+  lastAddedAt = Math.max(Date.now(), lastAddedAt + 1);
+  return lastAddedAt;
+}
+
 export function createKeeper(storage: SessionStorage): Keeper {
   return { storage, known: new Set(), writes: Promise.resolve() };
 }
@@ -57,7 +65,7 @@ export function followImages(keeper: Keeper): () => void {
       keeper.known.add(image.savedId);
       const file = imageFile(image.key);
       if (file === undefined) continue;
-      const addedAt = Date.now();
+      const addedAt = nextAddedAt();
       void queue(keeper, async () =>
         keeper.storage.putImage({
           id: image.savedId,

@@ -6,7 +6,9 @@ export function memorySessionStorage(): SessionStorage & { saved: Map<string, Sa
   return {
     saved,
     async loadImages() {
-      return [...saved.values()].sort((a, b) => a.addedAt - b.addedAt);
+      // As IndexedDB's getAll: in key order, then by when they were given.
+      const byKey = [...saved.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      return byKey.sort((a, b) => a.addedAt - b.addedAt);
     },
     async putImage(image) {
       saved.set(image.id, image);
