@@ -12,6 +12,7 @@ synthetic shards (the layout of src/pipeline/shards.ts). Run: /usr/bin/python3 t
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,16 +27,19 @@ import lucid_ddp as D  # noqa: E402
 import lucid_torch as L  # noqa: E402
 import lucid_train as T  # noqa: E402
 
-# Largest |w₂ − w₁| over every weight after STEPS steps, relative to the largest |w₁| of that tensor.
-# Measured: ~1e-6 (docs/training.md); the bound leaves room for other BLAS builds.
-DDP_TOLERANCE = 1e-4
+# Largest |w₂ − w₁| over every weight after STEPS steps (decoder rows have unit norm, encoder columns
+# start as them, biases are ≤ 1e-2 here). Measured: 9.7e-7 with the loss shares, 0.37 with a naive
+# per-rank loss (docs/training.md); the bound leaves room for other BLAS builds.
+DDP_TOLERANCE = 1e-5
 STEPS = 12
 GRID, D_IMAGE, D_TEXT, LENGTH = (3, 3), 16, 12, 8
 SHARD_PAIRS = (40, 40, 30)
 TRAIN_FLAGS = [
-    "--steps", str(STEPS), "--pairs", "32", "--contrast-group", "8", "--shared", "32", "--image-private", "8",
-    "--text-private", "8", "--k", "4", "--k-private", "2", "--align-k", "8", "--dead-after", "40",
-    "--resample-every", "5", "--eval-every", "6", "--checkpoint-every", "6", "--threads", "1",
+    "--steps", str(STEPS), "--pairs", "32", "--contrast-group", "8", "--shared", "96", "--image-private", "32",
+    "--text-private", "32", "--k", "4", "--k-private", "2", "--align-k", "8",
+    # Every latent that did not fire in the last step is dead: AuxK and resampling (steps 4 and 8) run.
+    "--dead-after", "0",
+    "--resample-every", "4", "--eval-every", "6", "--checkpoint-every", "6", "--threads", "1",
 ]
 ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 
@@ -97,6 +101,11 @@ def weights(out):
 
 
 def largest_difference(a, b):
+    """max over tensors of max|a − b|."""
+    return max(float(np.abs(a[k] - b[k]).max()) for k in a)
+
+
+def largest_relative_difference(a, b):
     """max over tensors of max|a − b| / max|a|."""
     return max(float(np.abs(a[k] - b[k]).max() / max(np.abs(a[k]).max(), 1e-12)) for k in a)
 
@@ -145,9 +154,12 @@ def main():
     two = os.path.join(ROOT, "two")
     log = train(two, processes=2)
     difference = largest_difference(a, weights(two))
+    relative = largest_relative_difference(a, weights(two))
     check(f"2 processes × 16 pairs give 1 process × 32 pairs' weights after {STEPS} steps",
-          difference < DDP_TOLERANCE, f"largest relative difference {difference:.2e} (tolerance {DDP_TOLERANCE:g})")
-    check("the 2-process run resampled dead latents", "resampled" in log)
+          difference < DDP_TOLERANCE, f"largest difference {difference:.2e} (tolerance {DDP_TOLERANCE:g}), "
+          f"{relative:.1e} of its tensor's largest weight")
+    resampled = [int(n) for n in re.findall(r"resampled (\d+) dead latents", log)]
+    check("the 2-process run resampled dead latents", len(resampled) == 2 and min(resampled) > 0, str(resampled))
 
     resumed = os.path.join(ROOT, "resumed")
     stopped = train(resumed, "--stop-at", "6", processes=2)
@@ -155,7 +167,7 @@ def main():
     train(resumed, "--resume", processes=2)
     difference = largest_difference(weights(two), weights(resumed))
     check("a 2-process run stopped at step 6 and resumed ends as an uninterrupted one", difference == 0.0,
-          f"largest relative difference {difference:.1e}")
+          f"largest difference {difference:.1e}")
     with open(os.path.join(two, "lucid.config.json")) as f:
         config = json.load(f)
     check("the dictionary says it was trained by 2 processes", config["about"].get("processes") == 2)
