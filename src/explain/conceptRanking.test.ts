@@ -96,3 +96,25 @@ describe('rankConcepts options', () => {
     expect(order({ namedFirst: true, bimodalFirst: true })).toEqual([1, 2, 0]);
   });
 });
+
+describe('rankConcepts sharedRate', () => {
+  // Equally specific: latent 0 is rare on images, latent 1 rare in text.
+  const rates = new Map([
+    [0, { kind: 'shared' as const, typical: { image: 1, text: 1 }, imageRate: 0.001, textRate: 0.5 }],
+    [1, { kind: 'shared' as const, typical: { image: 1, text: 1 }, imageRate: 0.5, textRate: 0.01 }],
+  ]);
+  const best = new Map([
+    [0, 1],
+    [1, 1],
+  ]);
+  const scores = (sharedRate: 'image' | 'text' | 'both') =>
+    rankConcepts(best, 'image', (id) => rates.get(id), { sharedRate }).map((n) => [n.id, n.score]);
+
+  it('weighs a shared latent by the chosen rate', () => {
+    expect(scores('image')[0][0]).toBe(0);
+    expect(scores('text')[0][0]).toBe(1);
+    const both = new Map(scores('both') as [number, number][]);
+    expect(both.get(0)).toBeCloseTo((-Math.log(0.001) - Math.log(0.5)) / 2, 3);
+    expect(both.get(1)).toBeCloseTo((-Math.log(0.5) - Math.log(0.01)) / 2, 3);
+  });
+});

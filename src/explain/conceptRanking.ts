@@ -26,7 +26,15 @@ export interface RankingOptions {
    * concept a word and its picture share.
    */
   bimodalFirst?: boolean;
+  /**
+   * Which firing rate weighs a shared latent's rarity, in both modalities (SHARED_RATE): `image`,
+   * `text`, or `both` (the mean of the two −ln rates; a rate of 0 counts as unknown, weight 1).
+   */
+  sharedRate?: 'image' | 'text' | 'both';
 }
+
+/** Chosen on validation (docs/dictionary.md). */
+export const SHARED_RATE: NonNullable<RankingOptions['sharedRate']> = 'image';
 
 /** Chosen on validation (docs/dictionary.md). */
 export const BIMODAL_FIRST = false;
@@ -59,16 +67,29 @@ export function rankConcepts(
   best: ReadonlyMap<number, number>,
   modality: 'image' | 'text',
   infoOf: (id: number) => RankingInfo | undefined,
-  { power = RARITY_POWER, namedFirst = NAMED_FIRST, bimodalFirst = BIMODAL_FIRST }: RankingOptions = {},
+  {
+    power = RARITY_POWER,
+    namedFirst = NAMED_FIRST,
+    bimodalFirst = BIMODAL_FIRST,
+    sharedRate = SHARED_RATE,
+  }: RankingOptions = {},
 ): ScoredLatent[] {
   const scored = [...best].map(([id, value]) => {
     const info = infoOf(id);
     const typical = info?.typical?.[modality] ?? 0;
     const specificity = typical > 0 ? value / typical : value;
-    // A shared latent is weighed by its image rate in both modalities, so that a word and its
-    // picture rank their common latents alike; a private latent by its own modality's rate.
-    const rate = info?.kind === 'text' ? info?.textRate : info?.imageRate;
-    const weight = power > 0 ? rarity(rate) ** power : 1;
+    // A shared latent is weighed by the same rate (SHARED_RATE) in both modalities, so that a word
+    // and its picture rank their common latents alike; a private latent by its own modality's rate.
+    const kind = info?.kind;
+    const rare =
+      kind === 'text'
+        ? rarity(info?.textRate)
+        : kind !== 'shared' || sharedRate === 'image'
+          ? rarity(info?.imageRate)
+          : sharedRate === 'text'
+            ? rarity(info?.textRate)
+            : (rarity(info?.imageRate) + rarity(info?.textRate)) / 2;
+    const weight = power > 0 ? rare ** power : 1;
     // Rounded before sorting, so that a view re-sorting the rounded scores keeps this order.
     const named = namedFirst && Boolean(info?.label);
     const shared = info?.kind === 'shared';

@@ -40,6 +40,7 @@ function parseRanking(spec: string): RankingOptions {
     if (key === 'power') options.power = Number(value);
     else if (key === 'named') options.namedFirst = value === '1';
     else if (key === 'bimodal') options.bimodalFirst = value === '1';
+    else if (key === 'rate') options.sharedRate = value as RankingOptions['sharedRate'];
     else throw new Error(`unknown ranking option ${key}`);
   }
   return options;
