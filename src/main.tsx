@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
+import { App } from './ui/App';
 import { backendFromUrl, startCompute } from './app/startCompute';
 import { useAppStore } from './app/store';
 import { bindUrlState } from './app/urlSync';

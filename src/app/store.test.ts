@@ -6,6 +6,10 @@ describe('app store', () => {
     expect(useAppStore.getState().compute).toMatchObject({ status: 'initialising', backend: null });
   });
 
+  it('holds the Train tab’s state as one of its slices, idle until a run starts', () => {
+    expect(useAppStore.getState().train).toMatchObject({ phase: 'idle', metrics: [], folder: null, busy: false });
+  });
+
   it('merges compute updates without dropping the other fields', () => {
     setCompute({ status: 'ready', backend: 'wasm', reason: 'webgpu unavailable: test' });
     setCompute({ adapter: null });

@@ -9,8 +9,9 @@ import { createExplorerSlice, type ExplorerSlice } from './explorerSlice';
 import { createImagesSlice, type ImagesSlice } from './imagesSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
 import { createTextSlice, type TextSlice } from './textSlice';
+import { createTrainSlice, type TrainSlice } from './trainSlice';
 
-export type AppState = ComputeSlice & ExplorerSlice & SessionSlice & ImagesSlice & TextSlice;
+export type AppState = ComputeSlice & ExplorerSlice & SessionSlice & ImagesSlice & TextSlice & TrainSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createComputeSlice(...args),
@@ -18,6 +19,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createImagesSlice(...args),
   ...createTextSlice(...args),
+  ...createTrainSlice(...args),
 }));
 
 export function setCompute(update: Partial<ComputeState>): void {

@@ -1,4 +1,4 @@
-import { BackendStatus } from '../../app/BackendStatus';
+import { BackendStatus } from './BackendStatus';
 import { DictionaryStatus } from './DictionaryStatus';
 import { ModelPicker } from './ModelPicker';
 import { WorkerFaultNotice } from './WorkerFaultNotice';

@@ -1,6 +1,7 @@
 import type { DictionaryComparison } from '../../training/api';
 import { labelDisagreements } from './labelSources';
-import { type TrainState, useTrainStore } from './trainStore';
+import { useAppStore } from '../../app/store';
+import type { TrainState } from '../../app/trainSlice';
 
 function fvu(value: number): string {
   return Number.isFinite(value) ? value.toFixed(3) : '—';
@@ -8,8 +9,8 @@ function fvu(value: number): string {
 
 /** FVU on the user's images before and after, and the latents whose decoder direction moved most. */
 export function ComparisonPanel() {
-  const comparison = useTrainStore((s) => s.comparison);
-  const relabel = useTrainStore((s) => s.relabel);
+  const comparison = useAppStore((s) => s.train.comparison);
+  const relabel = useAppStore((s) => s.train.relabel);
   if (!comparison) return null;
   const { before, after, changed, images, newlyActive, labelled } = comparison;
   return (

@@ -1,6 +1,6 @@
 import { hasDirectoryPicker } from '../../training/folderSource';
-import { chooseDirectory, chooseFolderFiles } from './trainActions';
-import { useTrainStore } from './trainStore';
+import { chooseDirectory, chooseFolderFiles } from '../../app/trainActions';
+import { useAppStore } from '../../app/store';
 
 const CAPTION_MODE_TEXT = {
   pairs: 'Every image has a caption: image–caption pairs train both sides and their alignment (GCMT).',
@@ -12,9 +12,9 @@ const CAPTION_MODE_TEXT = {
 
 /** Choosing the folder: a directory input (everywhere) and the File System Access picker (where it exists). */
 export function FolderPicker({ disabled }: { disabled: boolean }) {
-  const folder = useTrainStore((s) => s.folder);
-  const summary = useTrainStore((s) => s.folderSummary);
-  const problem = useTrainStore((s) => s.folderProblem);
+  const folder = useAppStore((s) => s.train.folder);
+  const summary = useAppStore((s) => s.train.folderSummary);
+  const problem = useAppStore((s) => s.train.folderProblem);
   return (
     <section className="train-folder" aria-labelledby="train-folder-heading">
       <h3 id="train-folder-heading">1. Your images</h3>

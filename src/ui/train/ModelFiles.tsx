@@ -1,15 +1,16 @@
 import { useRef } from 'react';
 import { DICTIONARY_FILES } from '../../explain/dictionary';
-import { exportModel, importModel, sendToExplorer } from './trainActions';
-import { isRunning, useTrainStore } from './trainStore';
+import { exportModel, importModel, sendToExplorer } from '../../app/trainActions';
+import { useAppStore } from '../../app/store';
+import { isRunning } from '../../app/trainSlice';
 
 /** Export (download links), Import (two file inputs) and "Use in explorer". */
 export function ModelFiles() {
-  const links = useTrainStore((s) => s.exportLinks);
-  const message = useTrainStore((s) => s.filesMessage);
-  const phase = useTrainStore((s) => s.phase);
-  const busy = useTrainStore((s) => s.busy);
-  const finished = useTrainStore((s) => s.finished);
+  const links = useAppStore((s) => s.train.exportLinks);
+  const message = useAppStore((s) => s.train.filesMessage);
+  const phase = useAppStore((s) => s.train.phase);
+  const busy = useAppStore((s) => s.train.busy);
+  const finished = useAppStore((s) => s.train.finished);
   const weights = useRef<HTMLInputElement>(null);
   const config = useRef<HTMLInputElement>(null);
   const running = isRunning(phase);

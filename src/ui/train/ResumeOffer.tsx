@@ -1,12 +1,13 @@
-import { discardCheckpoint, resumeFromCheckpoint } from './trainActions';
-import { isRunning, useTrainStore } from './trainStore';
+import { discardCheckpoint, resumeFromCheckpoint } from '../../app/trainActions';
+import { useAppStore } from '../../app/store';
+import { isRunning } from '../../app/trainSlice';
 
 /** After a reload or a crash: offers to continue the interrupted run from its last checkpoint. */
 export function ResumeOffer() {
-  const resumable = useTrainStore((s) => s.resumable);
-  const phase = useTrainStore((s) => s.phase);
-  const folder = useTrainStore((s) => s.folder);
-  const busy = useTrainStore((s) => s.busy);
+  const resumable = useAppStore((s) => s.train.resumable);
+  const phase = useAppStore((s) => s.train.phase);
+  const folder = useAppStore((s) => s.train.folder);
+  const busy = useAppStore((s) => s.train.busy);
   if (!resumable || isRunning(phase)) return null;
   const needsFolder = !resumable.activationsCached && !folder;
   return (

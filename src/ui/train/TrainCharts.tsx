@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { MetricsPoint } from '../../training/api';
 import { LineChart } from './LineChart';
 import { toSeries } from './chartSeries';
-import { useTrainStore } from './trainStore';
+import { useAppStore } from '../../app/store';
 
 const LOSS_SERIES: [keyof MetricsPoint, string, string][] = [
   ['total', 'total', '#1f2937'],
@@ -15,7 +15,7 @@ const LOSS_SERIES: [keyof MetricsPoint, string, string][] = [
 
 /** Live charts of the loss terms, FVU per modality and the dead fraction (from read-backs only). */
 export function TrainCharts() {
-  const metrics = useTrainStore((s) => s.metrics);
+  const metrics = useAppStore((s) => s.train.metrics);
   const losses = useMemo(() => toSeries(metrics, LOSS_SERIES), [metrics]);
   const quality = useMemo(
     () =>

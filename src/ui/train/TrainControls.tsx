@@ -1,6 +1,7 @@
 import { formatSecondsLeft } from '../../training/timeLeft';
-import { pauseTraining, startTraining, stopTraining, unpauseTraining, updateSettings } from './trainActions';
-import { isRunning, useTrainStore } from './trainStore';
+import { pauseTraining, startTraining, stopTraining, unpauseTraining, updateSettings } from '../../app/trainActions';
+import { useAppStore } from '../../app/store';
+import { isRunning } from '../../app/trainSlice';
 
 function NumberSetting({
   label,
@@ -37,13 +38,13 @@ function NumberSetting({
 
 /** Settings, Start / Pause / Resume / Stop, the progress bar and the live status line. */
 export function TrainControls() {
-  const phase = useTrainStore((s) => s.phase);
-  const settings = useTrainStore((s) => s.settings);
-  const progress = useTrainStore((s) => s.progress);
-  const metrics = useTrainStore((s) => s.metrics);
-  const folder = useTrainStore((s) => s.folder);
-  const busy = useTrainStore((s) => s.busy);
-  const lastCheckpoint = useTrainStore((s) => s.lastCheckpoint);
+  const phase = useAppStore((s) => s.train.phase);
+  const settings = useAppStore((s) => s.train.settings);
+  const progress = useAppStore((s) => s.train.progress);
+  const metrics = useAppStore((s) => s.train.metrics);
+  const folder = useAppStore((s) => s.train.folder);
+  const busy = useAppStore((s) => s.train.busy);
+  const lastCheckpoint = useAppStore((s) => s.train.lastCheckpoint);
   const running = isRunning(phase);
   const latest = metrics.at(-1);
   const step = progress?.step ?? 0;

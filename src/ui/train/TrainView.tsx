@@ -5,8 +5,9 @@ import { ModelFiles } from './ModelFiles';
 import { ResumeOffer } from './ResumeOffer';
 import { TrainCharts } from './TrainCharts';
 import { TrainControls } from './TrainControls';
-import { connect } from './trainActions';
-import { isRunning, useTrainStore } from './trainStore';
+import { connect } from '../../app/trainActions';
+import { useAppStore } from '../../app/store';
+import { isRunning } from '../../app/trainSlice';
 import './train.css';
 
 const START_TEXT = {
@@ -18,9 +19,9 @@ const START_TEXT = {
 
 /** The Train tab: fine-tune LUCID on a local folder, in a worker, with checkpoints and export. */
 export function TrainView() {
-  const phase = useTrainStore((s) => s.phase);
-  const start = useTrainStore((s) => s.start);
-  const notices = useTrainStore((s) => s.notices);
+  const phase = useAppStore((s) => s.train.phase);
+  const start = useAppStore((s) => s.train.start);
+  const notices = useAppStore((s) => s.train.notices);
   useEffect(() => {
     void connect();
   }, []);

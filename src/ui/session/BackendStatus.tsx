@@ -1,4 +1,4 @@
-import { useAppStore } from './store';
+import { useAppStore } from '../../app/store';
 
 /** One line naming the active compute backend and why it was chosen. */
 export function BackendStatus() {

@@ -1,14 +1,14 @@
 /** What the Train tab's controls do: talk to the training worker and record its events in the store. */
 import { proxy } from 'comlink';
-import type { TrainSettings, TrainingEvent } from '../../training/api';
-import { onTrainingWorkerCrash, trainingWorker } from '../../training/client';
-import { captionMode, planFolder } from '../../training/folderPlan';
-import { filesFromInput, folderName, pickDirectory } from '../../training/folderSource';
-import { switchDictionary } from '../../app/sessionActions';
-import { backendFromUrl } from '../../app/startCompute';
-import { useAppStore } from '../../app/store';
-import { explorer } from '../../worker/client';
-import { type Notice, type TrainState, useTrainStore } from './trainStore';
+import type { TrainSettings, TrainingEvent } from '../training/api';
+import { onTrainingWorkerCrash, trainingWorker } from '../training/client';
+import { captionMode, planFolder } from '../training/folderPlan';
+import { filesFromInput, folderName, pickDirectory } from '../training/folderSource';
+import { explorer } from '../worker/client';
+import { switchDictionary } from './sessionActions';
+import { backendFromUrl } from './startCompute';
+import { useAppStore } from './store';
+import type { Notice, TrainState } from './trainSlice';
 
 /** Notices kept on screen. */
 const MAX_NOTICES = 8;
@@ -17,8 +17,14 @@ let connected: Promise<void> | undefined;
 /** Bumped when the training worker crashes: events still in flight from the dead one are dropped. */
 let workerGeneration = 0;
 
-const set = useTrainStore.setState;
-const get = useTrainStore.getState;
+/** Merges an update into the Train tab's slice. */
+function set(update: Partial<TrainState>): void {
+  useAppStore.setState((state) => ({ train: { ...state.train, ...update } }));
+}
+
+function get(): TrainState {
+  return useAppStore.getState().train;
+}
 
 function addNotice(level: Notice['level'], message: string): void {
   set({ notices: [...get().notices, { id: nextNoticeId++, level, message }].slice(-MAX_NOTICES) });

@@ -1,15 +1,15 @@
-import { ConceptsView } from '../ui/tabs/ConceptsView';
-import { ImagesView } from '../ui/tabs/ImagesView';
-import { PairsView } from '../ui/tabs/PairsView';
-import { TextView } from '../ui/tabs/TextView';
-import { TrainView } from '../ui/train/TrainView';
-import { SessionBar } from '../ui/session/SessionBar';
-import { Tabs } from '../ui/Tabs';
-import { panelId, tabId } from '../ui/tabNames';
-import { ExplorerApiContext, type ExplorerPort } from './explorerApi';
-import { useAppStore } from './store';
-import type { Tab } from './urlState';
-import { useHeatmapSync, useKeptSession, useStartSession } from './useSession';
+import { ExplorerApiContext, type ExplorerPort } from '../app/explorerApi';
+import { useAppStore } from '../app/store';
+import type { Tab } from '../app/urlState';
+import { useHeatmapSync, useKeptSession, useStartSession } from '../app/useSession';
+import { SessionBar } from './session/SessionBar';
+import { Tabs } from './Tabs';
+import { panelId, tabId } from './tabNames';
+import { ConceptsView } from './tabs/ConceptsView';
+import { ImagesView } from './tabs/ImagesView';
+import { PairsView } from './tabs/PairsView';
+import { TextView } from './tabs/TextView';
+import { TrainView } from './train/TrainView';
 
 const VIEWS: Record<Tab, () => React.JSX.Element> = {
   images: ImagesView,

@@ -1,8 +1,8 @@
 /**
- * The Train tab's own state (a small zustand store, separate from the explorer's): what the training
- * worker last reported, and what the user picked. Actions are plain functions in trainActions.ts.
+ * The Train tab's slice of the app store: what the training worker last reported, and what the user
+ * picked. Actions are plain functions in trainActions.ts.
  */
-import { create } from 'zustand';
+import type { StateCreator } from 'zustand';
 import type {
   DictionaryComparison,
   MetricsPoint,
@@ -12,9 +12,9 @@ import type {
   StartingPoint,
   TrainSettings,
   TrainingPhase,
-} from '../../training/api';
-import { DEFAULT_SETTINGS } from '../../training/api';
-import type { CaptionMode, FolderFile } from '../../training/folderPlan';
+} from '../training/api';
+import { DEFAULT_SETTINGS } from '../training/api';
+import type { CaptionMode, FolderFile } from '../training/folderPlan';
 
 export interface Notice {
   id: number;
@@ -67,7 +67,11 @@ export const initialTrainState: TrainState = {
   busy: false,
 };
 
-export const useTrainStore = create<TrainState>(() => initialTrainState);
+export interface TrainSlice {
+  train: TrainState;
+}
+
+export const createTrainSlice: StateCreator<TrainSlice, [], [], TrainSlice> = () => ({ train: initialTrainState });
 
 /** Whether a run is in progress (Start, Import and Resume-from-checkpoint are then unavailable). */
 export function isRunning(phase: TrainingPhase): boolean {

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DictionaryFiles } from '../../training/api';
-import { addImages, clearImages } from '../../app/imageActions';
-import { switchModel } from '../../app/sessionActions';
-import type { FakePort } from '../../app/testing/fakePort';
-import { useAppStore } from '../../app/store';
-import { EMBEDDED_MODEL_ID } from '../../clip/catalog';
-import { explorer } from '../../worker/client';
+import { EMBEDDED_MODEL_ID } from '../clip/catalog';
+import type { DictionaryFiles } from '../training/api';
+import { explorer } from '../worker/client';
+import { addImages, clearImages } from './imageActions';
+import { switchModel } from './sessionActions';
+import type { FakePort } from './testing/fakePort';
+import { useAppStore } from './store';
 import { exportModel, FINE_TUNED_SOURCE, sendToExplorer, startTraining } from './trainActions';
-import { initialTrainState, useTrainStore } from './trainStore';
+import { initialTrainState } from './trainSlice';
 
 /** The training worker as the tab sees it: only what these tests call. */
 const worker = vi.hoisted(() => ({
@@ -16,13 +16,13 @@ const worker = vi.hoisted(() => ({
 }));
 
 /** The explorer worker: the unit tests' stand-in (src/app/testing/fakePort.ts). */
-vi.mock('../../worker/client', async () => {
-  const { fakePort } = await import('../../app/testing/fakePort');
+vi.mock('../worker/client', async () => {
+  const { fakePort } = await import('./testing/fakePort');
   const port = fakePort();
   return { explorer: () => port };
 });
 
-vi.mock('../../training/client', () => ({
+vi.mock('../training/client', () => ({
   trainingWorker: () => worker,
   onTrainingWorkerCrash: () => () => {},
 }));
@@ -31,7 +31,7 @@ const files: DictionaryFiles = { weights: Uint8Array.of(1, 2), config: '{}', int
 
 describe('train actions', () => {
   beforeEach(() => {
-    useTrainStore.setState(initialTrainState);
+    useAppStore.setState({ train: initialTrainState });
     worker.exportFiles.mockReset();
     vi.stubGlobal('window', { location: { search: '' } });
   });
@@ -40,19 +40,22 @@ describe('train actions', () => {
   it('replaces a failed export’s error with the next export’s result', async () => {
     worker.exportFiles.mockRejectedValueOnce(new Error('there is no dictionary yet')).mockResolvedValueOnce(files);
     await exportModel();
-    expect(useTrainStore.getState().filesMessage).toMatchObject({ ok: false });
+    expect(useAppStore.getState().train.filesMessage).toMatchObject({ ok: false });
     await exportModel();
-    expect(useTrainStore.getState().filesMessage).toEqual({ ok: true, text: 'Exported: download both files below.' });
-    expect(useTrainStore.getState().exportLinks).not.toBeNull();
+    expect(useAppStore.getState().train.filesMessage).toEqual({
+      ok: true,
+      text: 'Exported: download both files below.',
+    });
+    expect(useAppStore.getState().train.exportLinks).not.toBeNull();
   });
 
   it('clears an old export error when a run starts', async () => {
     worker.exportFiles.mockRejectedValueOnce(new Error('there is no dictionary yet'));
     await exportModel();
-    useTrainStore.setState({ folder: { name: 'pets', files: [] } });
+    useAppStore.setState((state) => ({ train: { ...state.train, folder: { name: 'pets', files: [] } } }));
     await startTraining();
     expect(worker.start).toHaveBeenCalled();
-    expect(useTrainStore.getState().filesMessage).toBeNull();
+    expect(useAppStore.getState().train.filesMessage).toBeNull();
   });
 
   it('switches the explorer to the sent dictionary: the header names it and every image is analysed anew', async () => {
@@ -68,7 +71,7 @@ describe('train actions', () => {
     expect(state.dictionary).toMatchObject({ status: 'ready', summary: { source: FINE_TUNED_SOURCE } });
     expect(state.images[0].status).toBe('ready');
     expect(state.images[0].analysis!.imageId).not.toBe(before);
-    expect(useTrainStore.getState().filesMessage).toEqual({
+    expect(useAppStore.getState().train.filesMessage).toEqual({
       ok: true,
       text: 'The explorer now uses the fine-tuned dictionary (4 latents).',
     });
@@ -83,7 +86,7 @@ describe('train actions', () => {
 
     await sendToExplorer();
     expect(useAppStore.getState().dictionary.summary?.source).toBe(source);
-    expect(useTrainStore.getState().filesMessage).toEqual({
+    expect(useAppStore.getState().train.filesMessage).toEqual({
       ok: false,
       text: 'The explorer kept its dictionary: not usable: trained for another model',
     });
