@@ -23,6 +23,8 @@ export interface ConceptMapDrawing {
   /** Ids passing the search and category filter; the others are faded. */
   matching: ReadonlySet<number>;
   selected: number | null;
+  /** The keyboard's cursor (ringed and labelled, and panned into view), or null. */
+  cursor: number | null;
   /** Labels are written next to matching points when there are at most this many. */
   maxLabels: number;
   onSelect: (id: number) => void;
@@ -32,6 +34,15 @@ const PADDING = 24;
 
 /** The zoom of each map's svg, kept across redraws. */
 const zooms = new WeakMap<SVGSVGElement, d3.ZoomTransform>();
+
+/** Each map's zoom behaviour, for the keyboard's zoom (`zoomConceptMap`). */
+const behaviours = new WeakMap<SVGSVGElement, d3.ZoomBehavior<SVGSVGElement, unknown>>();
+
+/** Zooms a drawn map by `factor` about its centre (the + and − keys). */
+export function zoomConceptMap(svgElement: SVGSVGElement, factor: number): void {
+  const zoom = behaviours.get(svgElement);
+  if (zoom !== undefined) d3.select(svgElement).call(zoom.scaleBy, factor);
+}
 
 export function drawConceptMap(svgElement: SVGSVGElement, drawing: ConceptMapDrawing): void {
   const width = svgElement.clientWidth || 640;
@@ -70,7 +81,17 @@ export function drawConceptMap(svgElement: SVGSVGElement, drawing: ConceptMapDra
     .on('click', (_, p) => drawing.onSelect(p.id));
   circles.select('title').text((p) => p.title);
 
-  const labelled = drawing.points.filter((p) => p.id === drawing.selected || (shown && drawing.matching.has(p.id)));
+  const cursorLayer = svg.selectAll<SVGGElement, null>('g.cursor').data([null]).join('g').attr('class', 'cursor');
+  const cursorPoint = drawing.points.find((p) => p.id === drawing.cursor);
+  const ring = cursorLayer
+    .selectAll<SVGCircleElement, MapPoint>('circle')
+    .data(cursorPoint === undefined ? [] : [cursorPoint], (p) => p.id)
+    .join('circle')
+    .attr('r', 11);
+
+  const labelled = drawing.points.filter(
+    (p) => p.id === drawing.selected || p.id === drawing.cursor || (shown && drawing.matching.has(p.id)),
+  );
   const labels = labelLayer
     .selectAll<SVGTextElement, MapPoint>('text')
     .data(labelled, (p) => p.id)
@@ -82,6 +103,7 @@ export function drawConceptMap(svgElement: SVGSVGElement, drawing: ConceptMapDra
     const zx = transform.rescaleX(x);
     const zy = transform.rescaleY(y);
     circles.attr('cx', (p) => zx(p.x)).attr('cy', (p) => zy(p.y));
+    ring.attr('cx', (p) => zx(p.x)).attr('cy', (p) => zy(p.y));
     labels.attr('x', (p) => zx(p.x) + 8).attr('y', (p) => zy(p.y) + 4);
   };
   const zoom = d3
@@ -92,5 +114,12 @@ export function drawConceptMap(svgElement: SVGSVGElement, drawing: ConceptMapDra
       place(event.transform);
     });
   svg.call(zoom).on('dblclick.zoom', null);
-  place(zooms.get(svgElement) ?? d3.zoomIdentity);
+  behaviours.set(svgElement, zoom);
+  const transform = zooms.get(svgElement) ?? d3.zoomIdentity;
+  place(transform);
+  if (cursorPoint !== undefined) {
+    // A cursor moved off the zoomed view is brought back to its centre (the zoom event re-places all).
+    const [cx, cy] = transform.apply([x(cursorPoint.x), y(cursorPoint.y)]);
+    if (cx < 0 || cy < 0 || cx > width || cy > height) svg.call(zoom.translateTo, x(cursorPoint.x), y(cursorPoint.y));
+  }
 }

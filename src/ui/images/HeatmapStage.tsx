@@ -7,6 +7,7 @@ import type { ImageAnalysis } from '../../explain/types';
 import { clearHeatmap, drawHeatmap } from '../heatmap/drawHeatmap';
 import { patchAt, patchRect } from '../heatmap/patchGeometry';
 import { useHeatmapMax, useSelectedLatent } from '../hooks';
+import { PatchGrid } from './PatchGrid';
 
 /**
  * How the model saw the image: CLIP resizes the short side and crops the centre square (CSS
@@ -23,10 +24,20 @@ interface HeatmapStageProps {
   patch: number | null;
   onPatchHover?: (patch: number | null) => void;
   onPatchClick?: (patch: number) => void;
+  /** Each patch's accessible name; given with both handlers, the patches form a keyboard grid. */
+  cellLabel?: (patch: number) => string;
 }
 
 /** An analysed image with the selected latent's heatmap over it, drawn on a canvas. */
-export function HeatmapStage({ image, analysis, latentName, patch, onPatchHover, onPatchClick }: HeatmapStageProps) {
+export function HeatmapStage({
+  image,
+  analysis,
+  latentName,
+  patch,
+  onPatchHover,
+  onPatchClick,
+  cellLabel,
+}: HeatmapStageProps) {
   const latent = useSelectedLatent();
   const opacity = useAppStore((state) => state.explorer.heatmapOpacity);
   const family = useAppStore((state) => state.model.info?.family ?? 'clip');
@@ -70,6 +81,16 @@ export function HeatmapStage({ image, analysis, latentName, patch, onPatchHover,
     >
       <img src={image.url} alt={image.name} style={{ objectFit: IMAGE_FIT[family] }} draggable={false} />
       <canvas ref={canvas} role="img" aria-label={label} className="heatmap" />
+      {onPatchHover !== undefined && onPatchClick !== undefined && cellLabel !== undefined && (
+        <PatchGrid
+          grid={analysis.grid}
+          label={`patches of ${image.name}`}
+          cellLabel={cellLabel}
+          pinned={patch}
+          onFocusPatch={onPatchHover}
+          onTogglePin={onPatchClick}
+        />
+      )}
       {entry?.status === 'failed' && <p className="stage-error error">Heatmap failed: {entry.error}</p>}
       {rect !== null && (
         <span

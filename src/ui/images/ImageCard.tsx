@@ -5,6 +5,7 @@ import type { ImageEntry } from '../../app/imagesSlice';
 import { useAppStore } from '../../app/store';
 import type { ImageAnalysis } from '../../explain/types';
 import { LatentButton } from '../common/LatentButton';
+import { patchPosition } from '../heatmap/patchKeys';
 import { useLatentIndex, useSelectedLatent } from '../hooks';
 import { latentName } from '../latents';
 import { patchConcepts } from '../ranking';
@@ -75,6 +76,14 @@ function AnalysedImage({ image, analysis, compact }: { image: ImageEntry; analys
 
   const concepts = patch === null ? analysis.top.slice(0, TOP_CONCEPTS) : patchConcepts(analysis.patchLatents, patch);
   const [, cols] = analysis.grid;
+  const cellLabel = (cell: number) => {
+    const strongest = patchConcepts(analysis.patchLatents, cell)[0];
+    const concept =
+      strongest === undefined
+        ? 'no active concept'
+        : `strongest concept ${latentName(latents.get(strongest.id), strongest.id)}`;
+    return `${patchPosition(cell, analysis.grid)}: ${concept}`;
+  };
   return (
     <>
       <HeatmapStage
@@ -84,6 +93,7 @@ function AnalysedImage({ image, analysis, compact }: { image: ImageEntry; analys
         patch={pinned}
         onPatchHover={compact ? undefined : setHovered}
         onPatchClick={compact ? undefined : (clicked) => setPinned(clicked === pinned ? null : clicked)}
+        cellLabel={compact ? undefined : cellLabel}
       />
       {!compact && <ModelViewNotice analysis={analysis} />}
       {!compact && (

@@ -1,6 +1,8 @@
+import type { KeyboardEvent } from 'react';
 import type { TransportView } from '../../explain/types';
 import { formatPercent } from '../latents';
 import { isAligned, tokenDustbinShare } from './planLinks';
+import { wordAfterKey } from './wordKeys';
 
 interface WordButtonsProps {
   view: TransportView;
@@ -16,17 +18,27 @@ interface WordButtonsProps {
  * The caption's words as buttons: hovering or focusing one previews where its mass went, a click
  * (Enter or Space from the keyboard, as for any button) pins it until clicked again. Words that take
  * no part in the alignment are dimmed and say so; they are left out of the Tab order, since there
- * is nothing to show for them.
+ * is nothing to show for them. The arrow keys, Home and End also move between the aligned words.
  */
 export function WordButtons({ view, active, pinned, onPreview, onPin }: WordButtonsProps) {
+  const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
+    const from = Number((event.target as HTMLElement).closest<HTMLElement>('[data-token]')?.dataset.token);
+    if (!Number.isInteger(from)) return;
+    const next = wordAfterKey(view.contentMask, from, event.key);
+    if (next === null) return;
+    event.preventDefault();
+    // Focusing the word previews it, as Tab does.
+    event.currentTarget.querySelector<HTMLElement>(`[data-token="${next}"]`)?.focus();
+  };
   return (
-    <ol className="pairs-words" aria-label="Words of the caption">
+    <ol className="pairs-words" aria-label="Words of the caption" onKeyDown={onKeyDown}>
       {view.tokens.map((text, token) => (
         <li key={token}>
           {isAligned(view, token) ? (
             <button
               type="button"
               className={`pairs-word${token === active ? ' active' : ''}`}
+              data-token={token}
               aria-pressed={token === pinned}
               onMouseEnter={() => onPreview(token)}
               onMouseLeave={() => onPreview(null)}

@@ -4,6 +4,7 @@ import { useAppStore } from '../../app/store';
 import { ALL_CATEGORIES, type Category } from '../../interpret/categories';
 import { DictionaryGate } from '../common/DictionaryGate';
 import { CategoryFilter } from '../concepts/CategoryFilter';
+import { ConceptList } from '../concepts/ConceptList';
 import { ConceptMap } from '../concepts/ConceptMap';
 import { categoryCounts, matchingLatents } from '../concepts/conceptFilter';
 import { LatentPanel } from '../concepts/LatentPanel';
@@ -58,11 +59,12 @@ function Concepts() {
         </div>
         <ConceptMap interpretation={interpretation} matching={matching} selected={selected} />
         {search.trim() !== '' && <MatchList latents={all} query={search} categories={shown} />}
+        <ConceptList latents={all} matching={matching} />
       </div>
       {info !== undefined ? (
         <LatentPanel info={info} />
       ) : (
-        <p className="muted latent-panel">Click a point to open its concept.</p>
+        <p className="muted latent-panel">Click a point (or focus the map and press Enter) to open its concept.</p>
       )}
     </div>
   );
