@@ -36,10 +36,10 @@ install_dict lucid "$DICT"
 install_dict shared-topk "$DICT/baselines/shared-topk"
 install_dict random "$DICT/baselines/random"
 
-# 3. Names and evidence from validation images and fit words only; then the test-split evaluation.
-# The naming rule and threshold were chosen on validation (docs/dictionary.md).
+# 3. Names from fit captions and fit images (evidence tiles and statistics from validation), never
+# test; then the test-split evaluation. Rule and threshold chosen on validation (docs/dictionary.md).
 interpret=(npx tsx tools/lucid/interpret.ts --pairs "$DATA/validation" --fit "$DATA/fit" \
-  --label-rule evidence --min-term-confidence 0.15)
+  --label-rule evidence --fit-images 4000 --min-term-confidence 0.1)
 "${interpret[@]}" --dict "$DICT"
 "${interpret[@]}" --dict "$DICT/baselines/shared-topk" --no-reference-files
 "${interpret[@]}" --dict "$DICT/baselines/random" --no-reference-files
