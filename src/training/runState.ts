@@ -1,11 +1,12 @@
 /**
  * A training run's state in the worker, and the small operations on it that do not talk to the
- * page: a new run, and the good-weights snapshot the NaN guard rolls back to.
+ * page: a new run, adopting a dictionary, and the good-weights snapshot the NaN guard rolls back to.
  */
 import * as tf from '@tensorflow/tfjs';
+import { latentCount } from '../lucid/config';
 import { trainableVariables } from '../lucid/model';
 import { makeRng } from '../lucid/random';
-import type { Trainer } from '../lucid/trainer';
+import { type Trainer, createTrainer } from '../lucid/trainer';
 import type { MetricsPoint, StartingPoint, TrainSettings, TrainingPhase } from './api';
 import type { PlannedBatch, TrainExample } from './batching';
 import type { StoredDictionary } from './checkpointStore';
@@ -102,6 +103,19 @@ export function newRun(runId: string, settings: TrainSettings, images: RunImage[
     quotaWarned: false,
     cacheWarned: false,
   };
+}
+
+/** Makes `dictionary` the run's model at `step`, with a fresh optimiser and a good-weights copy. */
+export function adopt(r: ActiveRun, dictionary: Dictionary, step: number, guard?: GuardState): void {
+  r.dictionary = dictionary;
+  r.step = step;
+  r.lastReadStep = step;
+  r.lastCheckpointStep = step;
+  r.guard = guard ?? initialGuardState(dictionary.model.config.learningRate, step);
+  dictionary.model.config = { ...dictionary.model.config, learningRate: r.guard.learningRate };
+  r.trainer = createTrainer(dictionary.model);
+  takeSnapshot(r);
+  r.start.latents = latentCount(dictionary.model.config);
 }
 
 /** Copies the trainable variables as the last good weights. */
