@@ -6,18 +6,7 @@ import { heatmapKey } from './imagesSlice';
 import { selectLatent } from './selectionActions';
 import { switchModel } from './sessionActions';
 import { useAppStore } from './store';
-import { fakeAnalysis, fakePort } from './testing/fakePort';
-
-function file(name: string): File {
-  return new File([new Uint8Array([1, 2, 3])], name, { type: 'image/png' });
-}
-
-/** A promise settled from outside, to hold a worker call until the test lets it finish. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
+import { deferred, fakeAnalysis, fakePort, imageFile as file } from './testing/fakePort';
 
 function statuses() {
   return useAppStore.getState().images.map((image) => [image.name, image.status]);

@@ -5,20 +5,9 @@ import type { DictionarySource } from '../worker/api';
 import { addImages, clearImages } from './imageActions';
 import { dictionaryBase, modelDevice, switchDictionary, switchModel } from './sessionActions';
 import { useAppStore } from './store';
-import { fakePort } from './testing/fakePort';
+import { deferred, fakePort, imageFile as file } from './testing/fakePort';
 
 const HUB_MODEL = 'Xenova/clip-vit-base-patch16';
-
-function file(name: string): File {
-  return new File([new Uint8Array([1, 2, 3])], name, { type: 'image/png' });
-}
-
-/** A promise settled from outside, to hold a worker call until the test lets it finish. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
 
 function analysedIds() {
   return useAppStore.getState().images.map((image) => [image.status, image.analysis?.imageId]);

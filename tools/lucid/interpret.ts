@@ -58,6 +58,8 @@ const dictionary = dictionaryFromFiles(
 // no function word.
 const wordnet = parseVocabulary(JSON.parse(await readFile('public/vocab/wordnet-terms.json', 'utf8')));
 const words = (s: string) => s.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? [];
+/** The words of a pair's objects: labels and tags. */
+const pairWords = (pair: EvalPair) => pair.objects.flatMap((o) => [...words(o.label), ...o.tags.flatMap(words)]);
 const fitPairs = (JSON.parse(await readFile(`${args.fit}.json`, 'utf8')) as { pairs: EvalPair[] }).pairs;
 const captionWords = new Set<string>();
 for (const pair of fitPairs) {
@@ -106,7 +108,7 @@ for (let i = 0; i < count; i++) {
   const image = await encoder.encodePixels(toPixelValues(rgb, size, preprocessor.image_mean, preprocessor.image_std));
   patches.set(image.patches, i * image.patches.length);
   captions.push(await encodeTextFitting(encoder, dataset.pairs[i].caption));
-  imageWords.push(dataset.pairs[i].objects.flatMap((o) => [...words(o.label), ...o.tags.flatMap(words)]));
+  imageWords.push(pairWords(dataset.pairs[i]));
 }
 if (!args['no-reference-files']) {
   // The atlas and the pairs' ground truth: the app's evidence tiles and `lucid eval`'s held-out set.
@@ -138,7 +140,7 @@ if (fitImageCount > 0) {
     const rgb = await fitData.readPixels(i);
     const image = await encoder.encodePixels(toPixelValues(rgb, fitData.size, preprocessor.image_mean, preprocessor.image_std));
     fitPatches.set(image.patches, at * image.patches.length);
-    fitWords.push(fitData.pairs[i].objects.flatMap((o) => [...words(o.label), ...o.tags.flatMap(words)]));
+    fitWords.push(pairWords(fitData.pairs[i]));
   }
   await fitData.close();
   // With --distinct-emoji an emoji's augmented copies count once among a latent's top images.

@@ -196,17 +196,7 @@ def lucid_loss_share(model, batch, dead, smoothing, options, world):
         if counts[1] > 0:
             contrast = contrast_sum / counts[1]
 
-    total = (
-        fvu_image
-        + fvu_text
-        + config["auxWeight"] * (aux_image + aux_text)
-        + config["gcmtWeight"] * gcmt
-        + config["contrastWeight"] * contrast
-    )
-    terms = dict(
-        total=total, fvuImage=fvu_image, fvuText=fvu_text, auxImage=aux_image, auxText=aux_text,
-        gcmt=gcmt, contrast=contrast,
-    )
+    terms = L.loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast)
     return terms, fired, token_count
 
 

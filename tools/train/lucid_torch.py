@@ -255,6 +255,21 @@ def batch_contrast_loss(cost, temperature):
     return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels))
 
 
+def loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast):
+    """The weighted total of the LUCID objective's terms, with each term, as the trainer logs them."""
+    total = (
+        fvu_image
+        + fvu_text
+        + config["auxWeight"] * (aux_image + aux_text)
+        + config["gcmtWeight"] * gcmt
+        + config["contrastWeight"] * contrast
+    )
+    return dict(
+        total=total, fvuImage=fvu_image, fvuText=fvu_text, auxImage=aux_image, auxText=aux_text,
+        gcmt=gcmt, contrast=contrast,
+    )
+
+
 def lucid_loss(model, batch, dead, smoothing, options):
     """Every loss term of one step, the fired mask [m] and the real-token count.
     batch: patches [B, Np, dI], tokens [B, T, dT], token_mask [B, T], align_mask [B, T]."""
@@ -305,17 +320,7 @@ def lucid_loss(model, batch, dead, smoothing, options):
         if contrasts:
             contrast = torch.stack(contrasts).mean()
 
-    total = (
-        fvu_image
-        + fvu_text
-        + config["auxWeight"] * (aux_image + aux_text)
-        + config["gcmtWeight"] * gcmt
-        + config["contrastWeight"] * contrast
-    )
-    terms = dict(
-        total=total, fvuImage=fvu_image, fvuText=fvu_text, auxImage=aux_image, auxText=aux_text,
-        gcmt=gcmt, contrast=contrast,
-    )
+    terms = loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast)
     return terms, fired, token_count
 
 

@@ -92,3 +92,15 @@ export function fakePort() {
 
 /** The stand-in with its load steps, for tests that make one fail. */
 export type FakePort = ReturnType<typeof fakePort>;
+
+/** A tiny file the fake worker accepts as an image. */
+export function imageFile(name: string): File {
+  return new File([new Uint8Array([1, 2, 3])], name, { type: 'image/png' });
+}
+
+/** A promise settled from outside, to hold a worker call until the test lets it finish. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
