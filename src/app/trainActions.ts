@@ -1,5 +1,6 @@
 /** What the Train tab's controls do: talk to the training worker and record its events in the store. */
 import { proxy } from 'comlink';
+import { latentCount } from '../lucid/config';
 import type { TrainSettings, TrainingEvent } from '../training/api';
 import { onTrainingWorkerCrash, trainingWorker } from '../training/client';
 import { captionMode, planFolder } from '../training/folderPlan';
@@ -328,7 +329,7 @@ export function sendToExplorer(): Promise<void> {
         return;
       }
       const summary = useAppStore.getState().dictionary.summary;
-      const m = summary === null ? 0 : summary.nShared + summary.nImagePrivate + summary.nTextPrivate;
+      const m = summary === null ? 0 : latentCount(summary);
       set({ filesMessage: { ok: true, text: `The explorer now uses the fine-tuned dictionary (${m} latents).` } });
     } catch (error) {
       set({ filesMessage: { ok: false, text: `The explorer kept its dictionary: ${errorText(error)}` } });

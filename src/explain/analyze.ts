@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageActivations, TextActivations } from '../clip/encoder';
-import { type Modality, latentKind, privateRange } from '../lucid/config';
+import { type Modality, latentCount, latentKind, privateRange } from '../lucid/config';
 import { type FoldedEncoder, foldEncoder, foldedPreActivations } from '../lucid/encode';
 import { guidedTransport } from '../lucid/losses';
 import { normalizeRows } from '../lucid/normalization';
@@ -137,8 +137,7 @@ export function latentColumn(codes: Codes, m: number, latent: number): Float32Ar
 }
 
 export function latentCountOf(dictionary: LoadedDictionary): number {
-  const c = dictionary.model.config;
-  return c.nShared + c.nImagePrivate + c.nTextPrivate;
+  return latentCount(dictionary.model.config);
 }
 
 /** The explorer's view of an encoded image (imageId and name are filled in by the caller). */

@@ -1,5 +1,5 @@
 import type { EncoderInfo } from '../clip/encoder';
-import type { Modality } from '../lucid/config';
+import { type Modality, latentCount } from '../lucid/config';
 import { LucidFormatError } from '../lucid/errors';
 import { disposeLucid, type LucidModel } from '../lucid/model';
 import type { NormStats } from '../lucid/normalization';
@@ -59,7 +59,7 @@ export function parseInterpretation(json: string, model: LucidModel): Interpreta
   } catch {
     throw new LucidFormatError(`${DICTIONARY_FILES.interpretation}: not valid JSON`);
   }
-  const m = model.config.nShared + model.config.nImagePrivate + model.config.nTextPrivate;
+  const m = latentCount(model.config);
   const latents = (interpretation as Partial<Interpretation> | null)?.latents;
   if (!Array.isArray(latents) || latents.length !== m) {
     throw new LucidFormatError(

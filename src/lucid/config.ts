@@ -94,7 +94,7 @@ export function makeConfig(dims: { dImage: number; dText: number }, overrides: P
 }
 
 /** Total number of latents m = m_s + m_v + m_t. */
-export function latentCount(config: LucidConfig): number {
+export function latentCount(config: Pick<LucidConfig, 'nShared' | 'nImagePrivate' | 'nTextPrivate'>): number {
   return config.nShared + config.nImagePrivate + config.nTextPrivate;
 }
 

@@ -5,6 +5,7 @@
  * towers and image decoding out of the timing: only the LUCID step is measured.
  */
 import type { HostPairBatch } from '../lucid/batch';
+import { latentCount } from '../lucid/config';
 import { createLucid, disposeLucid } from '../lucid/model';
 import { gaussianArray, makeGaussian, makeRng } from '../lucid/random';
 import { createTrainer } from '../lucid/trainer';
@@ -49,7 +50,7 @@ export async function benchmarkTraining(backend: string, steps: number, pairs: n
     for (let i = 0; i < steps; i++) trainer.step(batches[i % 2]);
     await trainer.readLosses();
     const msPerStep = (performance.now() - started) / steps;
-    const m = config.nShared + config.nImagePrivate + config.nTextPrivate;
+    const m = latentCount(config);
     return {
       backend,
       configuration: `B=${pairs} pairs, ${grid[0]}×${grid[1]} patches, 8-token captions, d=${d}, m=${m}, k=${config.k}, Sinkhorn ${config.sinkhornIterations} it`,

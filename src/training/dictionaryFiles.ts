@@ -8,6 +8,7 @@ import type { Modality } from '../lucid/config';
 import type { LucidModel } from '../lucid/model';
 import type { NormStats } from '../lucid/normalization';
 import { saveLucid } from '../lucid/weightsIO';
+import { fetchOptional } from '../worker/fetchOptional';
 import type { StoredDictionary } from './checkpointStore';
 import { directionChange, largerChange } from './comparison';
 
@@ -17,11 +18,10 @@ export interface Dictionary {
   norm: Record<Modality, NormStats>;
 }
 
-async function fetchOptional(url: string): Promise<Response | null> {
+/** Here any failure to fetch (offline, a server error) counts as "no dictionary", as before. */
+async function fetchLenient(url: string): Promise<Response | null> {
   try {
-    const response = await fetch(url);
-    if (!response.ok || response.headers.get('content-type')?.includes('text/html')) return null;
-    return response;
+    return await fetchOptional(url);
   } catch {
     return null;
   }
@@ -32,7 +32,7 @@ export async function fetchDictionaryFiles(
   base: string,
 ): Promise<(StoredDictionary & { interpretation: string | null }) | null> {
   const [weights, config, interpretation] = await Promise.all(
-    Object.values(DICTIONARY_FILES).map((file) => fetchOptional(base + file)),
+    Object.values(DICTIONARY_FILES).map((file) => fetchLenient(base + file)),
   );
   if (!weights || !config) return null;
   return {

@@ -28,6 +28,7 @@ import type {
   SessionRequest,
   WorkerFaultMessage,
 } from './api';
+import { fetchOptional } from './fetchOptional';
 import { guardedFetch } from './guardedFetch';
 
 let encoder: Promise<ClipEncoder> | undefined;
@@ -70,14 +71,6 @@ function requireImage(imageId: number) {
   const image = images.get(imageId);
   if (!image) throw new Error(`image ${imageId} is not loaded`);
   return image;
-}
-
-async function fetchOptional(url: string, download: typeof fetch): Promise<Response | null> {
-  const response = await download(url);
-  // A single-page-app server answers unknown paths with index.html: that is "missing" too.
-  if (response.status === 404 || response.headers.get('content-type')?.includes('text/html')) return null;
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response;
 }
 
 /** Fetches and checks a dictionary for a model, without using it yet (the caller commits it). */
