@@ -15,14 +15,13 @@ import {
   NO_ATLAS,
   type RelabelExample,
   type TermActivations,
-  captionWords,
-  distinctiveWords,
   encodeTerms,
   evenlySpaced,
   labelChanges,
   relabelDictionary,
   termActivationsKey,
 } from './relabel';
+import { captionWords, distinctiveWords } from './captionWords';
 import { loadFixtureExamples } from './testing/fixtureExamples';
 
 const ROOT = path.resolve(REPO_MODELS_DIR, '../..');

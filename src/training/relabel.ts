@@ -20,6 +20,7 @@ import type { Interpretation } from '../explain/types';
 import { type Term, mergeCaptionWords } from '../interpret/vocabulary';
 import { concatArrays } from '../lucid/arrays';
 import { LucidInputError } from '../lucid/errors';
+import { captionWords, distinctiveWords } from './captionWords';
 
 /** `reference.atlas` of an interpretation whose reference images have no atlas (no evidence tiles). */
 export const NO_ATLAS = '';
@@ -27,8 +28,6 @@ export const NO_ATLAS = '';
 export const MAX_REFERENCE_IMAGES = 300;
 /** Terms encoded between two yields to the event loop (~30–70 ms of work on Emoji-CLIP). */
 const TERMS_PER_CHUNK = 64;
-/** Fewer captioned images than this: every caption word may name a latent (see `distinctiveWords`). */
-const MIN_CAPTIONS_TO_FILTER = 4;
 
 /**
  * The text tower's activations of a vocabulary, packed: only content-token rows are kept, because
@@ -82,42 +81,6 @@ export interface RelabelInput extends RelabelOptions {
   maxReferenceImages?: number;
   /** Seed of the clustering and the map layout (default 1, as the build). */
   seed?: number;
-}
-
-/**
- * Function words that captions are full of; they are neither vocabulary terms nor names for an
- * image-private latent (the build took its words from emoji labels and tags, which have none).
- */
-const STOP_WORDS = new Set(
-  (
-    'a an the and or but nor of in on at to from by with without into onto over under above below ' +
-    'near behind between beside next for as is are was were be been being has have had do does did ' +
-    'it its this that these those there here his her hers their theirs our ours my mine your yours ' +
-    'he she they we you i me him them us who whom which what where when while than then so very ' +
-    'some any each every no not also just too can could will would shall should may might must'
-  ).split(' '),
-);
-
-/** Lowercase words of a caption, function words dropped. */
-export function captionWords(caption: string): string[] {
-  return (caption.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? []).filter((w) => !STOP_WORDS.has(w));
-}
-
-/**
- * Each image's words for naming image-private latents, without the words that more than half of the
- * captioned images share ("face" in "a dog face", "a cat face", …) when at least
- * `MIN_CAPTIONS_TO_FILTER` images have captions. `interpretDictionary` names such a latent by the
- * most frequent word under its top patches, with no base rate: on a small or uniform set a word
- * common to every caption would name every broad latent. The build's 300 reference pairs have no
- * such word.
- */
-export function distinctiveWords(imageWords: readonly string[][]): string[][] {
-  const sets = imageWords.map((words) => new Set(words));
-  const captioned = sets.filter((s) => s.size > 0).length;
-  if (captioned < MIN_CAPTIONS_TO_FILTER) return imageWords.map((words) => [...words]);
-  const count = new Map<string, number>();
-  for (const s of sets) for (const w of s) count.set(w, (count.get(w) ?? 0) + 1);
-  return imageWords.map((words) => words.filter((w) => (count.get(w) ?? 0) * 2 <= captioned));
 }
 
 /** Cache key of a vocabulary's activations: the encoder, the term count and a hash of the texts (FNV-1a). */
