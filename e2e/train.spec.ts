@@ -16,6 +16,7 @@ import { type Page, expect, test } from '@playwright/test';
 import type { TrainingTestApi } from '../src/testing/trainingHooks';
 
 const FOLDER = path.resolve('e2e/fixtures/train-folder');
+const IMAGES = path.resolve('e2e/fixtures/images');
 /** Training on SwiftShader is slow: generous waits for steps to happen. */
 const RUN_TIMEOUT_MS = 600_000;
 
@@ -185,6 +186,30 @@ test('Pause and Resume; export → import gives identical encodings; a bad impor
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText(/Imported lucid\.safetensors/)).toBeVisible();
   expectSameCodes(await hook(page, 'sampleCodes'), before);
+});
+
+test('"Use in explorer" makes the header name the trained dictionary and re-analyses every image', async ({ page }) => {
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('dictionary-status')).toHaveAttribute('data-dictionary', 'ready', { timeout: 120_000 });
+  await page
+    .getByLabel('Add images')
+    .setInputFiles([path.join(IMAGES, 'dog.png'), path.join(IMAGES, 'scene_dog_pizza.png')]);
+  await expect(page.locator('canvas.heatmap')).toHaveCount(2, { timeout: 60_000 });
+
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await startRun(page, { steps: 6, batchSize: 4, checkpointEvery: 3 });
+  await expect(status(page)).toContainText('finished', { timeout: RUN_TIMEOUT_MS });
+  await page.getByRole('button', { name: 'Use in explorer' }).click();
+  await expect(page.getByText(/The explorer now uses the fine-tuned dictionary/)).toBeVisible();
+  await expect(page.getByTestId('dictionary-status')).toContainText('fine-tuned in the Train tab');
+
+  await page.getByRole('tab', { name: 'Images' }).click();
+  const cards = page.locator('.image-card');
+  await expect(cards).toHaveCount(2);
+  await expect(page.locator('canvas.heatmap')).toHaveCount(2, { timeout: 60_000 });
+  await expect(cards.getByText(/Waiting|Not analysed/)).toHaveCount(0);
+  // The worker dropped the old codes with the old dictionary: inspecting works only on re-analysed images.
+  await expect(cards.locator('.concept-list li').first()).toBeVisible();
 });
 
 test('reloading mid-run offers to resume, and the run continues from the checkpoint step', async ({ page }) => {
