@@ -1,7 +1,8 @@
 /**
  * Pretraining at scale, end to end on the command line (docs/training.md): `lucid extract` on a small
  * folder, `torchrun` with 2 processes on CPU training from its shards, `lucid encode --dict` on the
- * result; and tools/train/test_ddp.py, which checks that 2 processes train the weights of one.
+ * result; tools/train/test_ddp.py, which checks that 2 processes train the weights of one; and
+ * tools/train/test_word.py, the word supervision's loss and targets.
  * Needs Debian's python3-torch (+ libopenblas0-pthread), as .ci/run installs.
  */
 import { execFile } from 'node:child_process';
@@ -123,4 +124,9 @@ describe('lucid extract → torchrun lucid_train.py → lucid encode', () => {
     const { stdout } = await run('/usr/bin/python3', ['tools/train/test_ddp.py']);
     expect(stdout).toContain('all passed');
   }, 150_000);
+
+  it('tools/train/test_word.py: word supervision pools by the max, reaches latents below zero, skips unmarked tokens', async () => {
+    const { stdout } = await run('/usr/bin/python3', ['tools/train/test_word.py']);
+    expect(stdout).toContain('all passed');
+  }, 60_000);
 });

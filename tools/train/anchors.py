@@ -125,6 +125,23 @@ def anchor_directions(data, captions, singles, n_words, wordpiece, ridge=1.0, mi
     }
 
 
+def word_targets(captions, token_mask, wordpiece, chosen):
+    """What `lucid_train.py --word-weight` asks of the anchored latents, per fit pair: the bag of
+    anchored words in its caption (uint8 [n, V]) and each token's anchored word or −1 (int16 [n, T]),
+    by the same whole-token rule as the anchors themselves (caption_word_positions)."""
+    positions = caption_word_positions(captions, token_mask[: len(captions)], wordpiece, function_words())
+    column = {t: j for j, t in enumerate(chosen)}
+    bag = torch.zeros(len(captions), len(chosen), dtype=torch.uint8)
+    target = torch.full((len(captions), token_mask.shape[1]), -1, dtype=torch.int16)
+    for i, words in enumerate(positions):
+        for p, token in words:
+            j = column.get(token)
+            if j is not None:
+                bag[i, j] = 1
+                target[i, p] = j
+    return bag, target
+
+
 def _ridge(x, y, ridge):
     """argmin_B ‖x B − y‖² + ridge ‖B‖² for centred x [n, p], y [n, q]: B [p, q]."""
     gram = x.t() @ x + ridge * torch.eye(x.shape[1], dtype=x.dtype)

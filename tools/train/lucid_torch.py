@@ -255,7 +255,7 @@ def batch_contrast_loss(cost, temperature):
     return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels))
 
 
-def loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast):
+def loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast, word=None, word_weight=0.0):
     """The weighted total of the LUCID objective's terms, with each term, as the trainer logs them."""
     total = (
         fvu_image
@@ -264,17 +264,48 @@ def loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast)
         + config["gcmtWeight"] * gcmt
         + config["contrastWeight"] * contrast
     )
-    return dict(
-        total=total, fvuImage=fvu_image, fvuText=fvu_text, auxImage=aux_image, auxText=aux_text,
-        gcmt=gcmt, contrast=contrast,
-    )
+    terms = dict(fvuImage=fvu_image, fvuText=fvu_text, auxImage=aux_image, auxText=aux_text,
+                 gcmt=gcmt, contrast=contrast)
+    if word is not None:
+        total = total + word_weight * word
+        terms["word"] = word
+    return dict(total=total, **terms)
+
+
+def word_loss(lin_image, lin_text, words, pairs, np_, length, temperature):
+    """Word supervision of the anchored shared latents (`lucid_train.py --word-weight`).
+
+    Shared latent j < V starts at fit caption word j (tools/train/anchors.py); this term keeps it
+    that word in both towers while reconstruction moves it. words = (bag [B, V]: the caption's
+    content words, target [B, T]: each token's word or −1). Image: the largest linear
+    pre-activation over the patches of each anchored latent (multiple-instance pooling, so an
+    object's word is asked of some patch, not of all) is a softmax over the V anchors whose target
+    is the caption's words, spread evenly. Text: each word token's linear pre-activation over the
+    anchors is a softmax whose target is its own word. Linear values, not ReLU outputs, so a latent
+    below zero everywhere still gets a gradient. Returns the mean of the two cross-entropies."""
+    bag, target = words
+    v = bag.shape[1]
+    pooled = lin_image[:, :v].reshape(pairs, np_, v).amax(1) / temperature
+    mass = bag.sum(1)
+    has = mass > 0
+    zero = lin_image.sum() * 0
+    image = zero
+    if bool(has.any()):
+        log_p = torch.log_softmax(pooled[has], 1)
+        image = -((bag[has] * log_p).sum(1) / mass[has]).mean()
+    flat = target.reshape(pairs * length)
+    on = flat >= 0
+    text = zero
+    if bool(on.any()):
+        text = torch.nn.functional.cross_entropy(lin_text[on, :v] / temperature, flat[on].long())
+    return 0.5 * (image + text)
 
 
 def lucid_loss(model, batch, dead, smoothing, options):
     """Every loss term of one step, the fired mask [m] and the real-token count.
     batch: patches [B, Np, dI], tokens [B, T, dT], token_mask [B, T], align_mask [B, T]."""
     config = model.config
-    patches, tokens, token_mask, align_mask = batch
+    patches, tokens, token_mask, align_mask = batch[:4]
     pairs, np_, d_image = patches.shape
     _, length, d_text = tokens.shape
     zero = torch.zeros(())
@@ -320,7 +351,11 @@ def lucid_loss(model, batch, dead, smoothing, options):
         if contrasts:
             contrast = torch.stack(contrasts).mean()
 
-    terms = loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast)
+    word = None
+    if len(batch) > 4 and options.get("wordWeight", 0) > 0:
+        word = word_loss(lin_i, lin_t, batch[4], pairs, np_, length, options["wordTemperature"])
+    terms = loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast,
+                       word, options.get("wordWeight", 0.0))
     return terms, fired, token_count
 
 
@@ -372,9 +407,11 @@ class Trainer:
         the dictionary explains least. Returns how many latents were resampled."""
         model = self.model
         dead = self.tokens_since_fired > model.config["deadAfterTokens"]
+        # Word-supervised latents keep their word: the supervision's gradient revives them.
+        dead[: self.options.get("wordCount", 0)] = False
         if not bool(dead.any()):
             return 0
-        patches, tokens, token_mask, _ = batch
+        patches, tokens, token_mask = batch[:3]
         ids = torch.nonzero(dead).flatten()
         ids = self._reanchor(ids)
         if len(ids) == 0:

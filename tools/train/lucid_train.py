@@ -257,6 +257,11 @@ def main():
     )
     ap.add_argument("--anchor-ridge", type=float, default=1.0)
     ap.add_argument("--spare-anchors", type=int, default=512, help="word anchors kept for dead shared latents")
+    ap.add_argument("--word-weight", type=float, default=0.0,
+                    help="weight of word supervision of the anchored shared latents (needs --anchor-init)")
+    ap.add_argument("--word-temperature", type=float, default=0.1)
+    ap.add_argument("--word-idf", action="store_true",
+                    help="weigh each caption word of the image target by its inverse document frequency")
     ap.add_argument("--fit-limit", type=int, default=None, help="use only the first N fit pairs")
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--checkpoint-every", type=int, default=500)
@@ -306,6 +311,10 @@ def main():
         "dustbinClamp": not args.no_dustbin_clamp,
         "contrastGroup": args.contrast_group,
     }
+    if args.word_weight > 0:
+        if not args.anchor_init or stream:
+            raise SystemExit("--word-weight needs --anchor-init (the words) and one process without --stream")
+        options.update(wordWeight=args.word_weight, wordTemperature=args.word_temperature)
     config = {
         "dImage": index["dImage"], "dText": index["dText"],
         "nShared": args.shared, "nImagePrivate": args.image_private, "nTextPrivate": args.text_private,
@@ -343,6 +352,15 @@ def main():
         A.apply_anchors(model, first, {
             "image": sample_rows(fit["patches"][:2000]), "text": real_tokens[:4096]}, options)
         anchors = [A.load_wordpiece(model_dir).inv[t] for t in words]
+        if args.word_weight > 0:
+            word_bag, word_target = A.word_targets(captions, fit["tokenMask"], A.load_wordpiece(model_dir), words)
+            options["wordCount"] = len(words)
+            word_weights = torch.ones(len(words))
+            if args.word_idf:
+                word_weights = torch.log(len(captions) / word_bag.sum(0).float().clamp_min(1))
+                options["wordIdf"] = True
+            print(f"word supervision: {int(word_bag.sum())} caption words over {len(words)} anchors, "
+                  f"{int((word_target >= 0).sum())} tokens", flush=True)
         print(f"anchored {len(words)} shared latents on fit caption words: {' '.join(anchors[:30])} …", flush=True)
     if world.device.type == "cuda":
         val = D.use_device(model, world.device, val)
@@ -393,6 +411,8 @@ def main():
             batch = streamed_batch(fit_pairs, mine, stats, args.function_words_in, world.device)
         else:
             batch = batch_of(fit, idx, args.function_words_in)
+            if "wordCount" in options:
+                batch = (*batch, (word_bag[idx].float() * word_weights, word_target[idx, : batch[1].shape[1]]))
         last = trainer.step(batch, lr)
         if options["resample"] and (step + 1) % args.resample_every == 0 and step + 1 < 0.8 * args.steps:
             whole = batch if world.size == 1 else streamed_batch(fit_pairs, idx, stats, args.function_words_in,
