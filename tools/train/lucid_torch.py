@@ -272,7 +272,7 @@ def loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast,
     return dict(total=total, **terms)
 
 
-def word_loss(lin_image, lin_text, words, pairs, np_, length, temperature):
+def word_loss(lin_image, lin_text, words, pairs, np_, length, temperature, columns=False):
     """Word supervision of the anchored shared latents (`lucid_train.py --word-weight`).
 
     Shared latent j < V starts at fit caption word j (tools/train/anchors.py); this term keeps it
@@ -293,6 +293,15 @@ def word_loss(lin_image, lin_text, words, pairs, np_, length, temperature):
     if bool(has.any()):
         log_p = torch.log_softmax(pooled[has], 1)
         image = -((bag[has] * log_p).sum(1) / mass[has]).mean()
+        if columns:
+            # Also per anchored latent present in the batch: a softmax over the batch's images, whose
+            # target is the images with that word, so that a frequent word's latent is asked to
+            # separate its images from the others, not only to beat the other latents.
+            present = bag.sum(0) > 0
+            if bool(present.any()):
+                col = bag[:, present]
+                log_q = torch.log_softmax(pooled[:, present], 0)
+                image = 0.5 * (image - ((col * log_q).sum(0) / col.sum(0)).mean())
     flat = target.reshape(pairs * length)
     on = flat >= 0
     text = zero
@@ -353,7 +362,8 @@ def lucid_loss(model, batch, dead, smoothing, options):
 
     word = None
     if len(batch) > 4 and options.get("wordWeight", 0) > 0:
-        word = word_loss(lin_i, lin_t, batch[4], pairs, np_, length, options["wordTemperature"])
+        word = word_loss(lin_i, lin_t, batch[4], pairs, np_, length, options["wordTemperature"],
+                         options.get("wordColumns", False))
     terms = loss_terms(config, fvu_image, fvu_text, aux_image, aux_text, gcmt, contrast,
                        word, options.get("wordWeight", 0.0))
     return terms, fired, token_count

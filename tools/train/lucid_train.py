@@ -260,6 +260,8 @@ def main():
     ap.add_argument("--word-weight", type=float, default=0.0,
                     help="weight of word supervision of the anchored shared latents (needs --anchor-init)")
     ap.add_argument("--word-temperature", type=float, default=0.1)
+    ap.add_argument("--word-columns", action="store_true",
+                    help="also a softmax over the batch's images per anchored latent (its images against the others)")
     ap.add_argument("--word-idf", action="store_true",
                     help="weigh each caption word of the image target by its inverse document frequency")
     ap.add_argument("--fit-limit", type=int, default=None, help="use only the first N fit pairs")
@@ -314,7 +316,8 @@ def main():
     if args.word_weight > 0:
         if not args.anchor_init or stream:
             raise SystemExit("--word-weight needs --anchor-init (the words) and one process without --stream")
-        options.update(wordWeight=args.word_weight, wordTemperature=args.word_temperature)
+        options.update(wordWeight=args.word_weight, wordTemperature=args.word_temperature,
+                       wordColumns=args.word_columns)
     config = {
         "dImage": index["dImage"], "dText": index["dText"],
         "nShared": args.shared, "nImagePrivate": args.image_private, "nTextPrivate": args.text_private,

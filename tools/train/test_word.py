@@ -6,6 +6,7 @@ on a failure.
 - the image term is a softmax over the anchored latents of each latent's largest patch value, so
   raising the caption word's value on one patch lowers it, and raising it on a patch that is not
   the largest changes nothing;
+- with columns, each anchored latent also separates its images from the batch's other images;
 - a latent below zero on every row still gets a gradient (linear values, not ReLU outputs);
 - the text term asks each word token for its own word; tokens marked −1 do not count;
 - word_targets marks the bag and each token's word by the anchors' whole-token rule.
@@ -56,6 +57,15 @@ def main():
     other = lin_i.clone()
     other[:, v:] += 5
     check(abs(float(L.word_loss(other, lin_t, words, pairs, np_, length, 0.1)) - base) < 1e-6, "private latents out")
+
+    # With columns, raising word 2's latent on pair 1 (whose caption lacks it) raises the loss: the
+    # latent must separate its images from the others; without columns the change is smaller.
+    cols = float(L.word_loss(lin_i, lin_t, words, pairs, np_, length, 0.1, columns=True))
+    wrong = lin_i.clone()
+    wrong[np_:, 2] += 2.0
+    up_cols = float(L.word_loss(wrong, lin_t, words, pairs, np_, length, 0.1, columns=True)) - cols
+    up_rows = float(L.word_loss(wrong, lin_t, words, pairs, np_, length, 0.1)) - base
+    check(up_cols > 0 and up_cols > up_rows, f"columns: {up_cols} vs rows only {up_rows}")
 
     # A latent below zero everywhere still gets a gradient.
     dead = lin_i.clone()
