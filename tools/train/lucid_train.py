@@ -344,8 +344,9 @@ def main():
         captions, singles = A.load_captions(args.anchor_init, n_fit)
         model_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "public", "models",
                                  index["encoder"])
+        wordpiece = A.load_wordpiece(model_dir)
         words, found = A.anchor_directions(
-            fit, captions, singles, config["nShared"] + args.spare_anchors, A.load_wordpiece(model_dir),
+            fit, captions, singles, config["nShared"] + args.spare_anchors, wordpiece,
             ridge=args.anchor_ridge,
         )
         used = min(config["nShared"], len(words))
@@ -354,9 +355,9 @@ def main():
         spare = [{m: (dec[j], enc[:, j]) for m, (dec, enc, _) in found.items()} for j in range(used, len(found["text"][0]))]
         A.apply_anchors(model, first, {
             "image": sample_rows(fit["patches"][:2000]), "text": real_tokens[:4096]}, options)
-        anchors = [A.load_wordpiece(model_dir).inv[t] for t in words]
+        anchors = [wordpiece.inv[t] for t in words]
         if args.word_weight > 0:
-            word_bag, word_target = A.word_targets(captions, fit["tokenMask"], A.load_wordpiece(model_dir), words)
+            word_bag, word_target = A.word_targets(captions, fit["tokenMask"], wordpiece, words)
             options["wordCount"] = len(words)
             word_weights = torch.ones(len(words))
             if args.word_idf:
