@@ -2,13 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { ImageActivations, TextActivations } from '../clip/encoder';
 import { type Modality, latentCount, latentKind, privateRange } from '../lucid/config';
 import { type FoldedEncoder, foldEncoder, foldedPreActivations } from '../lucid/encode';
-import { guidedTransport } from '../lucid/losses';
 import { normalizeRows } from '../lucid/normalization';
 import type { LucidModel } from '../lucid/model';
 import { type RankingOptions, rankConcepts } from './conceptRanking';
 import type { LoadedDictionary } from './dictionary';
 import { capPrivateRow, topKRow } from './topK';
-import type { ImageAnalysis, ScoredLatent, TextAnalysis, TransportView } from './types';
+import type { ImageAnalysis, ScoredLatent, TextAnalysis } from './types';
 
 /** Pre-Top-K activations of one image or text: what every view is computed from. */
 export interface Codes {
@@ -196,56 +195,4 @@ export function groundText(
     for (let p = 0; p < image.rows; p++) heat[p] += score * image.pre[p * m + id];
   }
   return { heat, latents: used };
-}
-
-/** The GCMT plan between an image's patches and a text's tokens, in the dictionary's shared latents. */
-export async function transportBetween(
-  dictionary: LoadedDictionary,
-  image: Codes,
-  grid: [number, number],
-  text: { codes: Codes; analysis: TextAnalysis },
-): Promise<TransportView> {
-  const m = latentCountOf(dictionary);
-  const ms = dictionary.model.config.nShared;
-  const t = text.codes.rows;
-  const shared = (codes: Codes) => {
-    const out = new Float32Array(codes.rows * ms);
-    for (let r = 0; r < codes.rows; r++) out.set(codes.pre.subarray(r * m, r * m + ms), r * ms);
-    return out;
-  };
-  const align = Float32Array.from(text.analysis.contentMask);
-  if (!align.some((v) => v > 0)) {
-    throw new Error('the caption has no word to match (only function words such as “the” or punctuation)');
-  }
-  const plan = tf.tidy(() => {
-    const transport = guidedTransport(
-      dictionary.model,
-      tf.tensor3d(shared(image), [1, image.rows, ms]),
-      tf.tensor3d(shared(text.codes), [1, t, ms]),
-      tf.tensor2d(align, [1, t]),
-      grid,
-    );
-    return transport.plan.reshape([image.rows + 1, t + 1]);
-  });
-  const values = (await plan.data()) as Float32Array;
-  plan.dispose();
-  let patchMass = 0;
-  let patchDust = 0;
-  let tokenMass = 0;
-  let tokenDust = 0;
-  for (let p = 0; p < image.rows; p++) {
-    for (let j = 0; j <= t; j++) patchMass += values[p * (t + 1) + j];
-    patchDust += values[p * (t + 1) + t];
-  }
-  for (let j = 0; j < t; j++) {
-    for (let p = 0; p <= image.rows; p++) tokenMass += values[p * (t + 1) + j];
-    tokenDust += values[image.rows * (t + 1) + j];
-  }
-  return {
-    tokens: text.analysis.tokens,
-    contentMask: text.analysis.contentMask,
-    grid,
-    plan: values,
-    dustbinShare: { patches: patchDust / Math.max(patchMass, 1e-12), tokens: tokenDust / Math.max(tokenMass, 1e-12) },
-  };
 }

@@ -7,6 +7,7 @@
 import type { ClipEncoder } from '../clip/encoder';
 import { encodeRows } from './analyze';
 import type { LoadedDictionary } from './dictionary';
+import { heldHeatmap, holdImage } from './heldImage';
 
 /** Tokens of a short query (BOS, a few words, EOS): the text side's typical batch. */
 const WARM_UP_TOKENS = 8;
@@ -18,9 +19,11 @@ export async function warmUpEncoder(encoder: ClipEncoder): Promise<void> {
   await encoder.encodeText('a photo');
 }
 
-/** One image's worth of patches and one short text through the dictionary. */
+/** One image's worth of patches (and one heatmap of it) and one short text through the dictionary. */
 export async function warmUpDictionary(dictionary: LoadedDictionary, grid: [number, number]): Promise<void> {
   const { dImage, dText } = dictionary.model.config;
-  await encodeRows(dictionary, 'image', new Float32Array(grid[0] * grid[1] * dImage));
+  const patches = new Float32Array(grid[0] * grid[1] * dImage);
+  const codes = await encodeRows(dictionary, 'image', patches);
+  await heldHeatmap(dictionary, holdImage(dictionary, { grid, patches }, codes), 0);
   await encodeRows(dictionary, 'text', new Float32Array(WARM_UP_TOKENS * dText));
 }

@@ -1,7 +1,7 @@
 /**
  * The explorer worker's API (exposed with comlink by `explorer.worker.ts`; the page's typed handle
  * is `client.ts`). Everything heavy — the CLIP towers, the LUCID dictionary, every image's
- * activations — lives in the worker; the page receives plain results.
+ * activations and codes — lives in the worker; the page receives plain results.
  */
 import type { BackendName } from '../backend';
 import type { EncoderInfo, ImageActivations, LoadOptions, TextActivations } from '../clip/encoder';
@@ -119,6 +119,11 @@ export interface ExplorerWorkerApi extends ExplorerApi {
   useBackend(preferred?: BackendName): Promise<BackendName>;
   /** The tfjs backend the dictionary runs on. */
   backendInUse(): Promise<string>;
+  /**
+   * How many images the worker holds and the bytes their arrays take (src/explain/heldImage.ts
+   * `heldImageBytes`: CLIP activations and Top-K codes, which is what grows with every image).
+   */
+  heldMemory(): Promise<{ images: number; bytes: number }>;
 }
 
 /** Posted by the worker (outside comlink's replies) when it can no longer compute. */

@@ -9,15 +9,10 @@ import { activeBackend, type BackendChoice, type BackendName, initBackend } from
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { type ClipEncoder, type EncoderInfo, decodeImage, loadClipEncoder, type LoadOptions } from '../clip/encoder';
 import { type DownloadError, describeLoadFailure } from '../clip/errors';
-import {
-  type Codes,
-  analyzeImageActivations,
-  analyzeTextActivations,
-  latentColumn,
-  latentCountOf,
-  transportBetween,
-} from '../explain/analyze';
+import { analyzeImageActivations, analyzeTextActivations, latentCountOf } from '../explain/analyze';
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles, disposeDictionary } from '../explain/dictionary';
+import { type HeldImage, heldHeatmap, heldImageBytes, holdImage } from '../explain/heldImage';
+import { transportBetween } from '../explain/transport';
 import { warmUpDictionary, warmUpEncoder } from '../explain/warmUp';
 import { explorerWorkerWithHooks } from '../testing/explorerWorker';
 import type {
@@ -34,7 +29,9 @@ import { guardedFetch } from './guardedFetch';
 let encoder: Promise<ClipEncoder> | undefined;
 let encoderKey = '';
 let dictionary: LoadedDictionary | undefined;
-const images = new Map<number, { codes: Codes; grid: [number, number] }>();
+// Per image its CLIP activations and Top-K codes, not the dense [patches, m] pre-activations:
+// heatmaps and transport compute those columns on demand (src/explain/heldImage.ts).
+const images = new Map<number, HeldImage>();
 let nextImageId = 1;
 // The tfjs backend for the LUCID core (WebGPU → WASM → cpu; without a preference, WASM where WebGPU
 // is a software fallback), chosen once per worker: by `useBackend`, which the page calls first (with
@@ -242,18 +239,10 @@ const api: ExplorerWorkerApi = {
     const activations = await model.encodeImage(decoded);
     const { codes, analysis } = await analyzeImageActivations(dict, activations);
     const imageId = nextImageId++;
-    images.set(imageId, { codes, grid: activations.grid });
-    // Copies go to the page; the worker keeps its own codes for heatmaps and transport.
-    const ids = analysis.patchLatents.ids.slice();
-    const values = analysis.patchLatents.values.slice();
-    const result = {
-      ...analysis,
-      patchLatents: { k: analysis.patchLatents.k, ids, values },
-      imageId,
-      name,
-      width: decoded.width,
-      height: decoded.height,
-    };
+    images.set(imageId, holdImage(dict, activations, codes));
+    // The worker keeps its own compact copy of the codes (holdImage), so these go to the page.
+    const { ids, values } = analysis.patchLatents;
+    const result = { ...analysis, imageId, name, width: decoded.width, height: decoded.height };
     return transfer(result, [ids.buffer, values.buffer]);
   },
 
@@ -262,7 +251,7 @@ const api: ExplorerWorkerApi = {
     const image = requireImage(imageId);
     const m = latentCountOf(dict);
     if (!Number.isInteger(latent) || latent < 0 || latent >= m) throw new Error(`latent ${latent} does not exist`);
-    const values = latentColumn(image.codes, m, latent);
+    const values = await heldHeatmap(dict, image, latent);
     return transfer({ imageId, latent, grid: image.grid, values }, [values.buffer]);
   },
 
@@ -281,8 +270,14 @@ const api: ExplorerWorkerApi = {
     const dict = requireDictionary();
     const image = requireImage(imageId);
     const text = await analyzeTextActivations(dict, await model.encodeText(caption));
-    const view = await transportBetween(dict, image.codes, image.grid, text);
+    const view = await transportBetween(dict, image, text);
     return transfer(view, [view.plan.buffer]);
+  },
+
+  async heldMemory() {
+    let bytes = 0;
+    for (const image of images.values()) bytes += heldImageBytes(image);
+    return { images: images.size, bytes };
   },
 
   async useBackend(preferred) {
