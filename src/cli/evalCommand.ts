@@ -37,6 +37,7 @@ export async function loadEvalData(context: Context, prefix: string): Promise<Ev
   const { tile, columns } = truth;
   const patches: Float32Array[] = [];
   const patchEmbeds: (Float32Array | undefined)[] = [];
+  const imageEmbeds: Float32Array[] = [];
   const captions: TextActivations[] = [];
   const labelTexts = new Map<string, TextActivations>();
   for (const [i, pair] of truth.pairs.entries()) {
@@ -49,12 +50,22 @@ export async function loadEvalData(context: Context, prefix: string): Promise<Ev
     const image = await encoder.encodePixels(toPixelValues(pixels, tile, preprocessor.mean, preprocessor.std));
     patches.push(image.patches);
     patchEmbeds.push(image.patchEmbeds);
+    imageEmbeds.push(image.embedding);
     captions.push(await encodeTextFitting(encoder, pair.caption));
     for (const o of pair.objects) {
       if (!labelTexts.has(o.label)) labelTexts.set(o.label, await encodeTextFitting(encoder, labelPhrase(o.label)));
     }
   }
-  return { grid: encoder.info.grid, imageSize: tile, pairs: truth.pairs, patches, patchEmbeds, captions, labelTexts };
+  return {
+    grid: encoder.info.grid,
+    imageSize: tile,
+    pairs: truth.pairs,
+    patches,
+    patchEmbeds,
+    imageEmbeds,
+    captions,
+    labelTexts,
+  };
 }
 
 export async function loadUnderTest(context: Context, name: string, dir: string): Promise<DictionaryUnderTest> {

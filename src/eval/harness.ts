@@ -27,6 +27,8 @@ export interface EvalData {
   patches: Float32Array[];
   /** Projected patch embeddings [patches · projection] where the model exports them (raw-CLIP baseline). */
   patchEmbeds: (Float32Array | undefined)[];
+  /** Pooled, projected image embedding of each pair's image (tools/lucid/ceiling.ts). */
+  imageEmbeds?: Float32Array[];
   captions: TextActivations[];
   /** Text activations of each object label's phrase ("a dog face"), by label. */
   labelTexts: Map<string, TextActivations>;
