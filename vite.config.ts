@@ -63,12 +63,26 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
+ * Cross-origin isolation (`crossOriginIsolated`), which gives the page and its workers
+ * `SharedArrayBuffer` and so ONNX Runtime its WASM threads (docs/security.md). `require-corp` rather
+ * than `credentialless`: every browser with threads supports it (Safari has no `credentialless`),
+ * and the app loads nothing cross-origin without CORS — its own files are same-origin and the hub is
+ * reached with CORS `fetch`es, which COEP lets through. Unlike CSP, these work only as headers.
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS: Record<string, string> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
  * The headers `vite preview` sends with every file, the one static server of the built app (`npm start`
  * and the e2e tests). As a header the policy also covers the workers (a <meta> binds only the
- * document) and can forbid framing.
+ * document) and can forbid framing. A dedicated worker takes its COEP from its own script's
+ * response, so the isolation headers go on every file too.
  */
 export const PREVIEW_HEADERS: Record<string, string> = {
   'Content-Security-Policy': serializePolicy({ ...CONTENT_SECURITY_POLICY, ...HEADER_ONLY_POLICY }),
+  ...CROSS_ORIGIN_ISOLATION_HEADERS,
 };
 
 export default defineConfig(({ mode }) => ({

@@ -1,14 +1,16 @@
 /**
  * `npm start` serves the production build (scripts/start.ts): built when missing, with the same
- * headers as `vite preview` (vite.config.ts), without Vite's dev client or the e2e test hooks, and
- * the page never reloads by itself (the dev server's dependency optimiser did, losing dropped images).
+ * headers as `vite preview` (vite.config.ts: the Content Security Policy and the cross-origin
+ * isolation headers, so the page is `crossOriginIsolated`), without Vite's dev client or the e2e
+ * test hooks, and the page never reloads by itself (the dev server's dependency optimiser did,
+ * losing dropped images).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { PREVIEW_HEADERS, PREVIEW_PORT } from '../vite.config';
+import { CROSS_ORIGIN_ISOLATION_HEADERS, PREVIEW_HEADERS, PREVIEW_PORT } from '../vite.config';
 
 const INSTALL = 'npm install --no-audit --no-fund && ';
 /** Beside the e2e server, so both run at once. */
@@ -75,6 +77,7 @@ test('npm start builds once, serves the build with the preview headers, and the 
       expect(first.log()).toContain('Building');
       expect(response.status).toBe(200);
       for (const [name, value] of Object.entries(PREVIEW_HEADERS)) expect(response.headers.get(name)).toBe(value);
+      expect(Object.keys(CROSS_ORIGIN_ISOLATION_HEADERS).every((name) => response.headers.has(name))).toBe(true);
       const html = await response.text();
       expect(html).not.toContain('/@vite/client');
       expect(html).toContain('http-equiv="Content-Security-Policy"');
@@ -84,6 +87,7 @@ test('npm start builds once, serves the build with the preview headers, and the 
         if (frame === page.mainFrame()) navigations++;
       });
       await page.goto(APP_URL);
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       await expect(page.getByTestId('dictionary-status')).toHaveAttribute('data-dictionary', 'ready', {
         timeout: 120_000,
       });

@@ -34,6 +34,12 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
 });
 
+// tfjs's WASM backend stays single-threaded, also on a cross-origin isolated page (where it would pick
+// its threaded build by itself): tfjs 4.22 starts its threads from `blob:` workers running a `blob:`
+// copy of its loader, both of which the Content Security Policy refuses (docs/security.md), and the
+// backend would then never finish starting. ONNX Runtime's threads need no `blob:` and are on.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
 /**
  * Replaces tfjs's own WebGPU factory (registered on import) with one that uses
  * `requestBestAdapter`; it asks for tfjs 4.22's features and the adapter's full compute limits.

@@ -1,7 +1,9 @@
 import { env } from '@huggingface/transformers';
-// ONNX Runtime's asyncify build (WebGPU and WASM in one), emitted by Vite under /assets/ — the same
-// file ONNX Runtime's own bundle references, so the app ships it once. Its JavaScript loader is
-// embedded in that bundle, so only the binary's URL is given.
+// ONNX Runtime's asyncify build (WebGPU and WASM in one), binary and loader, emitted by Vite under
+// /assets/ as files of their own. ONNX Runtime's bundle embeds the same loader, but a WASM thread is
+// a module worker started from the loader's own URL (`new Worker(import.meta.url)`): embedded, that
+// is the worker chunk holding it, which would load and run the whole explorer worker in every thread.
+import ortWasmLoaderUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { configureClipEnvironment } from './environment';
 
@@ -23,7 +25,10 @@ export function configureClipForBrowser(
     allowLocal: !options.allowRemote,
     allowRemote: options.allowRemote,
     remoteHost: options.remoteHost,
-    wasmPaths: { wasm: new URL(ortWasmUrl, origin || undefined).href },
+    wasmPaths: {
+      mjs: new URL(ortWasmLoaderUrl, origin || undefined).href,
+      wasm: new URL(ortWasmUrl, origin || undefined).href,
+    },
   });
   // transformers.js would copy ONNX Runtime's files into the Cache API and import() the loader from a
   // blob: URL, which the Content Security Policy refuses (script-src 'self', docs/security.md); the

@@ -10,7 +10,7 @@ export interface ClipEnvironment {
   allowRemote: boolean;
   /** Hub base URL; defaults to huggingface.co. Tests point it at a local server. */
   remoteHost?: string;
-  /** ONNX Runtime's asyncify build, served by the app itself (browser only; never a CDN). */
+  /** ONNX Runtime's asyncify build, loader and binary, served by the app itself (browser only; never a CDN). */
   wasmPaths?: { mjs?: string; wasm: string };
 }
 
@@ -24,7 +24,22 @@ export function configureClipEnvironment(settings: ClipEnvironment): void {
   const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
   if (settings.wasmPaths && onnx.wasm) {
     onnx.wasm.wasmPaths = { ...settings.wasmPaths };
-    // Threads need cross-origin isolation (SharedArrayBuffer); without it ORT would fail to start them.
-    if (typeof crossOriginIsolated === 'undefined' || !crossOriginIsolated) onnx.wasm.numThreads = 1;
+    onnx.wasm.numThreads = wasmThreadsFor(
+      typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated,
+      typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency,
+    );
   }
+}
+
+/** At most this many ONNX Runtime WASM threads: the model work shares the cores with tfjs and the page. */
+export const MAX_WASM_THREADS = 4;
+
+/**
+ * ONNX Runtime's WASM thread count: threads share memory through `SharedArrayBuffer`, which a browser
+ * gives only a cross-origin isolated page (COOP + COEP headers, vite.config.ts); without it, one.
+ * `cores` is `navigator.hardwareConcurrency` (undefined or 0 where a browser hides it).
+ */
+export function wasmThreadsFor(crossOriginIsolated: boolean, cores: number | undefined): number {
+  if (!crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores || 1));
 }
