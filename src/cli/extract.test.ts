@@ -2,7 +2,8 @@
  * Pretraining at scale, end to end on the command line (docs/training.md): `lucid extract` on a small
  * folder, `torchrun` with 2 processes on CPU training from its shards, `lucid encode --dict` on the
  * result; tools/train/test_ddp.py, which checks that 2 processes train the weights of one; and
- * tools/train/test_word.py, the word supervision's loss and targets.
+ * tools/train/test_word.py, the word supervision's loss and targets; and tools/emoji-clip/test_styles.py, the
+ * encoder trainer's style restriction (--extra-style).
  * Needs Debian's python3-torch (+ libopenblas0-pthread), as .ci/run installs.
  */
 import { execFile } from 'node:child_process';
@@ -128,5 +129,10 @@ describe('lucid extract → torchrun lucid_train.py → lucid encode', () => {
   it('tools/train/test_word.py: word supervision pools by the max, reaches latents below zero, skips unmarked tokens', async () => {
     const { stdout } = await run('/usr/bin/python3', ['tools/train/test_word.py']);
     expect(stdout).toContain('all passed');
+  }, 60_000);
+
+  it('tools/emoji-clip/test_styles.py: a training style limited to the fit emoji is never drawn for the others', async () => {
+    const { stdout } = await run('/usr/bin/python3', ['tools/emoji-clip/test_styles.py']);
+    expect(stdout).toMatch(/^ok: /m);
   }, 60_000);
 });

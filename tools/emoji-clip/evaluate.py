@@ -11,10 +11,11 @@ from captions import art, SINGLE
 
 
 @torch.no_grad()
-def zero_shot(model, tok, meta, npz, style, S, device, templates=None, bs=256):
+def zero_shot(model, tok, meta, npz, style, S, device, templates=None, bs=256, only=None):
+    """Top-1/top-5 of each image of `style` among all labels; `only`: the emoji indices to score."""
     emo = meta["emoji"]
     has = npz["has_" + style]
-    idx = [i for i in range(len(emo)) if has[i]]
+    idx = [i for i in range(len(emo)) if has[i] and (only is None or i in only)]
     src = load_sources(npz, [style], device)
     syn = Synth(src, emo, S, device)
     templates = templates or [art]

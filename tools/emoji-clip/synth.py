@@ -73,9 +73,12 @@ def backgrounds(B, S, device, g):
 
 
 class Synth:
-    def __init__(self, src, meta, S, device, seed=0, p_single=0.6):
+    def __init__(self, src, meta, S, device, seed=0, p_single=0.6, styles_of=None):
         self.src = src  # [n_styles, N, 4, 64, 64]
         self.n_styles, self.N = src.shape[0], src.shape[1]
+        # Per emoji, the styles it may be drawn in (default: all); train.py --extra-style limits a style
+        # to the emoji of one split, so that the others' images in that style stay unseen.
+        self.styles_of = styles_of or [list(range(self.n_styles))] * self.N
         self.meta = meta
         self.S = S
         self.device = device
@@ -162,7 +165,7 @@ class Synth:
                 cx = S / 2 + rng.uniform(-0.12, 0.12) * S
                 cy = S / 2 + rng.uniform(-0.12, 0.12) * S
                 i = singles.pop()
-                st = rng.randrange(self.n_styles)
+                st = rng.choice(self.styles_of[i])
                 layout.append([(st, i, cx, cy, s, rng.uniform(-0.2, 0.2))])
                 caps.append(single_caption(self.meta[i], rng))
                 boxes.append([content_box(cx, cy, s)])
@@ -173,7 +176,8 @@ class Synth:
                 objs, items = [], []
                 idxs = rng.sample(range(self.N), len(frames))
                 for (cx, cy, s), i in zip(frames, idxs):
-                    sti = st if rng.random() < 0.8 else rng.randrange(self.n_styles)
+                    allowed = self.styles_of[i]
+                    sti = st if st in allowed and rng.random() < 0.8 else rng.choice(allowed)
                     objs.append((sti, i, cx, cy, s, rng.uniform(-0.15, 0.15)))
                     items.append((self.meta[i], content_box(cx, cy, s)))
                 layout.append(objs)

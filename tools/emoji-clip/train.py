@@ -1,7 +1,7 @@
 """Train the small emoji CLIP. Time-budgeted: the LR schedule (warmup + cosine)
 is a function of elapsed wall time, training stops after --minutes.
 Usage: /usr/bin/python3 tools/emoji-clip/train.py --minutes 55 --out /tmp/emoji-clip-ckpt"""
-import argparse, json, math, os, time
+import argparse, json, math, os, sys, time
 import torch
 
 from common import load_tokenizer, load_data, save_ckpt, normalize_px
@@ -34,6 +34,11 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--amp", action="store_true", help="bf16 autocast (GPU)")
+    ap.add_argument("--extra-style", default=None,
+                    help="a third training style (openmoji), drawn only for the emoji of --extra-style-split "
+                         "(tools/lucid-data/emoji-splits.json), so that the validation and test emoji stay unseen "
+                         "in it (docs/evaluation.md, 'What the encoder allows')")
+    ap.add_argument("--extra-style-split", default="fit")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     if a.device == "cpu":
@@ -46,11 +51,24 @@ def main():
                vision=dict(d=a.vd, layers=a.vlayers, heads=a.vd // 32, mlp=a.vd * 4),
                text=dict(d=a.td, layers=a.tlayers, heads=a.td // 32, mlp=a.tmlp),
                train_styles=["google", "twitter"], heldout_style="openmoji")
+    styles_of = None
+    unseen = None  # emoji whose held-out-style images training never draws
+    if a.extra_style:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lucid-data"))
+        from splits import load_splits
+        split_of = load_splits(meta["emoji"])
+        has = npz[f"has_{a.extra_style}"]
+        styles_of = [[0, 1, 2] if split_of[i] == a.extra_style_split and has[i] else [0, 1]
+                     for i in range(len(meta["emoji"]))]
+        cfg["train_styles"] = ["google", "twitter", a.extra_style]
+        cfg["extra_style_split"] = a.extra_style_split
+        unseen = {i for i, s in enumerate(styles_of) if len(s) == 2}
+        print(f"{a.extra_style}: {sum(len(s) == 3 for s in styles_of)} emoji of the {a.extra_style_split} split", flush=True)
     model = CLIP(cfg).to(dev)
     nparam = sum(p.numel() for p in model.parameters())
     print(f"params {nparam/1e6:.3f}M cfg {json.dumps(cfg)}", flush=True)
     src = load_sources(npz, cfg["train_styles"], dev)
-    syn = Synth(src, meta["emoji"], a.image_size, dev, seed=a.seed, p_single=a.p_single)
+    syn = Synth(src, meta["emoji"], a.image_size, dev, seed=a.seed, p_single=a.p_single, styles_of=styles_of)
     decay, no_decay = [], []
     for n, p in model.named_parameters():
         (decay if p.ndim >= 2 and "pos" not in n and "tok" not in n else no_decay).append(p)
@@ -90,12 +108,12 @@ def main():
         if time.time() - last_eval > a.eval_every_min * 60:
             last_eval = time.time()
             model.eval()
-            res, _ = zero_shot(model, tok, meta, npz, "openmoji", a.image_size, dev)
+            res, _ = zero_shot(model, tok, meta, npz, "openmoji", a.image_size, dev, only=unseen)
             res_tr, _ = zero_shot(model, tok, meta, npz, "google", a.image_size, dev)
             print(f"EVAL step {step} heldout(openmoji) {res} train-style(google) {res_tr}", flush=True)
             save_ckpt(model, os.path.join(a.out, "last"), {"step": step, "minutes": el / 60, "eval": res})
     model.eval()
-    res, _ = zero_shot(model, tok, meta, npz, "openmoji", a.image_size, dev)
+    res, _ = zero_shot(model, tok, meta, npz, "openmoji", a.image_size, dev, only=unseen)
     el = time.time() - t0
     print(f"FINAL step {step} minutes {el/60:.1f} heldout(openmoji) {res}", flush=True)
     save_ckpt(model, os.path.join(a.out, "last"), {"step": step, "minutes": el / 60, "eval": res,

@@ -86,6 +86,9 @@ def main():
     ap.add_argument("--scenes", type=int, default=300, help="scenes in validation and in test")
     ap.add_argument("--splits", default="validation,test,fit", help="which splits to write")
     ap.add_argument("--size", type=int, default=96)
+    ap.add_argument("--held-style", default="openmoji",
+                    help="style of validation and test (diagnostics only: e.g. google, to separate the style "
+                         "gap from the unseen-emoji gap, tools/lucid/probe.py)")
     ap.add_argument("--seed", type=int, default=20261127)
     ap.add_argument("--fit-seed", type=int, default=None, help="seed of the fit pairs (fresh data: a new seed)")
     args = ap.parse_args()
@@ -99,8 +102,9 @@ def main():
             continue
         rng = random.Random(f"{args.seed}-{name}")
         torch.manual_seed(args.seed)
-        held = Synth(load_sources(npz, ["openmoji"], "cpu"), meta, args.size, "cpu", seed=args.seed + 1)
-        emoji = [i for i in range(len(meta)) if npz["has_openmoji"][i] and split_of[i] == name]
+        style = args.held_style
+        held = Synth(load_sources(npz, [style], "cpu"), meta, args.size, "cpu", seed=args.seed + 1)
+        emoji = [i for i in range(len(meta)) if npz[f"has_{style}"][i] and split_of[i] == name]
         write_split(os.path.join(args.out, name), held, layouts(held, args.scenes, rng, 0.0, emoji, True), False, meta)
         print(f"{name}: {len(emoji)} emoji, {len(emoji) + args.scenes} pairs")
     if "fit" in wanted:

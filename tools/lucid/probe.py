@@ -51,6 +51,45 @@ def bootstrap(values, seed=1, n=1000):
     return float(v.mean()), float(means[int(0.025 * n)]), float(means[int(0.975 * n) - 1])
 
 
+def score_set(z_val, mean_fit, val_pairs, vocab, stop):
+    """The harness's naming measures of the probe's first three words on a split's singles."""
+    singles = [i for i, p in enumerate(val_pairs) if p["kind"] == "single"]
+    out = {}
+    for name, score in (("specificity", z_val - mean_fit), ("raw", z_val)):
+        naming, control, top1, label1, firsts = [], [], [], [], []
+        for s, i in enumerate(singles):
+            top = [vocab[j] for j in score[i].topk(3).indices.tolist()]
+            own = truth_words(val_pairs[i], stop)
+            other = truth_words(val_pairs[singles[(s + len(singles) // 2) % len(singles)]], stop)
+            naming.append(float(any(t in own for t in top)))
+            control.append(float(any(t in other for t in top)))
+            top1.append(float(top[0] in own))
+            label1.append(float(top[0] in content_words(val_pairs[i]["objects"][0]["label"], stop)))
+            firsts.append(top[0])
+        gap = [a - c for a, c in zip(naming, control)]
+        row = {
+            "naming": bootstrap(naming),
+            "namingControl": bootstrap(control),
+            "namingGap": bootstrap(gap),
+            "top1": bootstrap(top1),
+            # A word-per-latent dictionary whose text side fires exactly the label's own words can
+            # make the label phrase and the image agree (correspondence) at most this often.
+            "top1InLabel": bootstrap(label1),
+            "distinctFirst": len(set(firsts)) / len(firsts),
+        }
+        out[name] = row
+        fmt = lambda e: f"{e[0]:.3f} [{e[1]:.3f}, {e[2]:.3f}]"  # noqa: E731
+        print(
+            f"  {name:12s} naming {fmt(row['naming'])}  control {fmt(row['namingControl'])}  "
+            f"gap {fmt(row['namingGap'])}  top-1 {fmt(row['top1'])}  top-1 in label {fmt(row['top1InLabel'])}  "
+            f"distinct first {row['distinctFirst']:.3f}"
+        )
+    coverage = [float(bool(truth_words(val_pairs[i], stop) & set(vocab))) for i in singles]
+    out["coverage"] = bootstrap(coverage)
+    print(f"  singles with a label/tag word in the probe's vocabulary: {out['coverage'][0]:.3f}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fit", required=True)
@@ -62,20 +101,18 @@ def main():
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--pool", choices=["max", "mean"], default="max")
     ap.add_argument("--lr", type=float, default=1e-2)
+    ap.add_argument("--extra-validation", action="append", default=[], metavar="SHARDS,PAIRS_JSON",
+                    help="also score on these (e.g. the validation emoji in a training style, make_pairs.py --held-style)")
     ap.add_argument("--out", help="write the scores as JSON here")
     args = ap.parse_args()
     torch.manual_seed(0)
     stop = function_words()
 
     _, fit = T.load_shards(args.fit, args.fit_limit)
-    _, val = T.load_shards(args.validation)
     stats = T.norm_stats(fit)
     x_fit = (fit["patches"] - stats["image"][0]) * stats["image"][1]
-    x_val = (val["patches"] - stats["image"][0]) * stats["image"][1]
     with open(args.fit_pairs) as f:
         fit_pairs = json.load(f)["pairs"][: x_fit.shape[0]]
-    with open(args.validation_pairs) as f:
-        val_pairs = json.load(f)["pairs"][: x_val.shape[0]]
 
     counts = {}
     fit_words = [set(content_words(p["caption"], stop)) for p in fit_pairs]
@@ -115,41 +152,17 @@ def main():
 
     with torch.no_grad():
         mean_fit = torch.cat([logits(x_fit[s : s + 1024]) for s in range(0, 8192, 1024)]).mean(0)
-        z_val = torch.cat([logits(x_val[s : s + 256]) for s in range(0, x_val.shape[0], 256)])
-
-    singles = [i for i, p in enumerate(val_pairs) if p["kind"] == "single"]
-    result = {"fitPairs": len(fit_pairs), "words": len(vocab), "pool": args.pool}
-    for name, score in (("specificity", z_val - mean_fit), ("raw", z_val)):
-        naming, control, top1, label1, firsts = [], [], [], [], []
-        for s, i in enumerate(singles):
-            top = [vocab[j] for j in score[i].topk(3).indices.tolist()]
-            own = truth_words(val_pairs[i], stop)
-            other = truth_words(val_pairs[singles[(s + len(singles) // 2) % len(singles)]], stop)
-            naming.append(float(any(t in own for t in top)))
-            control.append(float(any(t in other for t in top)))
-            top1.append(float(top[0] in own))
-            label1.append(float(top[0] in content_words(val_pairs[i]["objects"][0]["label"], stop)))
-            firsts.append(top[0])
-        gap = [a - c for a, c in zip(naming, control)]
-        row = {
-            "naming": bootstrap(naming),
-            "namingControl": bootstrap(control),
-            "namingGap": bootstrap(gap),
-            "top1": bootstrap(top1),
-            # A word-per-latent dictionary whose text side fires exactly the label's own words can
-            # make the label phrase and the image agree (correspondence) at most this often.
-            "top1InLabel": bootstrap(label1),
-            "distinctFirst": len(set(firsts)) / len(firsts),
-        }
-        result[name] = row
-        fmt = lambda e: f"{e[0]:.3f} [{e[1]:.3f}, {e[2]:.3f}]"  # noqa: E731
-        print(
-            f"{name:12s} naming {fmt(row['naming'])}  control {fmt(row['namingControl'])}  "
-            f"gap {fmt(row['namingGap'])}  top-1 {fmt(row['top1'])}  top-1 in label {fmt(row['top1InLabel'])}  distinct first {row['distinctFirst']:.3f}"
-        )
-    coverage = [float(bool(truth_words(val_pairs[i], stop) & set(vocab))) for i in singles]
-    result["coverage"] = bootstrap(coverage)
-    print(f"validation singles with a label/tag word in the probe's vocabulary: {result['coverage'][0]:.3f}")
+    result = {"fitPairs": len(fit_pairs), "words": len(vocab), "pool": args.pool, "sets": {}}
+    sets = [(args.validation, args.validation_pairs)] + [tuple(e.split(",")) for e in args.extra_validation]
+    for shards, pairs_json in sets:
+        _, val = T.load_shards(shards)
+        x_val = (val["patches"] - stats["image"][0]) * stats["image"][1]
+        with open(pairs_json) as f:
+            val_pairs = json.load(f)["pairs"][: x_val.shape[0]]
+        with torch.no_grad():
+            z_val = torch.cat([logits(x_val[s : s + 256]) for s in range(0, x_val.shape[0], 256)])
+        print(f"{pairs_json}:")
+        result["sets"][pairs_json] = score_set(z_val, mean_fit, val_pairs, vocab, stop)
     if args.out:
         with open(args.out, "w") as f:
             json.dump(result, f, indent=1)
