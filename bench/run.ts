@@ -14,11 +14,11 @@
  * BENCH_PAIRS (8), BENCH_TRAIN ("wasm" on SwiftShader, "wasm,webgpu" on lavapipe: a SwiftShader
  * training step takes ~45 s), LUCID_WEBGPU=lavapipe, CHROMIUM_PATH.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
-import { type Browser, type CDPSession, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type {
   BenchBackend,
   BenchLoad,
@@ -28,7 +28,8 @@ import type {
   TextToNeurons,
 } from '../src/bench/api';
 import type { BenchmarkResult } from '../src/training/api';
-import { chromiumLaunchOptions, useLavapipe as lavapipe } from '../e2e/chromium';
+import { useLavapipe as lavapipe } from '../e2e/chromium';
+import { buildApp, format, launch, median, pageHeap, startPreview, waitForServer, workerHeap } from './harness';
 import { makeImageFolder } from './images';
 
 const PORT = 4231;
@@ -62,28 +63,6 @@ interface Measured {
 
 type Results = Record<string, Partial<Record<BenchBackend, Measured>>>;
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not start`);
-}
-
-function launch(): Promise<Browser> {
-  return chromium.launch(chromiumLaunchOptions());
-}
-
 /** A fresh page of the app on `backend`, once its own model and dictionary are loaded (so it is idle). */
 async function openApp(browser: Browser, backend: BenchBackend): Promise<{ page: Page; appReadyMs: number }> {
   const context = await browser.newContext();
@@ -105,52 +84,6 @@ async function openApp(browser: Browser, backend: BenchBackend): Promise<{ page:
 /** Loads the bench worker; the CLIP towers go where the app puts them unless `clipDevice` says. */
 async function load(page: Page, backend: BenchBackend, clipDevice?: BenchBackend): Promise<BenchLoad> {
   return page.evaluate(([name, clip]) => window.__lucidBench!.load(name, clip), [backend, clipDevice] as const);
-}
-
-/** JS heap in use, ArrayBuffers (and so WASM memories) included, of one page or worker. */
-interface HeapProbe {
-  read(): Promise<number>;
-}
-
-function pageHeap(session: CDPSession): HeapProbe {
-  return {
-    async read() {
-      const usage = (await session.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
-      return usage.usedSize + (usage.backingStorageSize ?? 0);
-    },
-  };
-}
-
-/** The bench worker's heap, through the browser's CDP session (Playwright gives workers none). */
-async function workerHeap(browser: Browser): Promise<HeapProbe> {
-  const session = await browser.newBrowserCDPSession();
-  const { targetInfos } = await session.send('Target.getTargets');
-  const target = targetInfos.find((info) => info.type === 'worker' && info.url.includes('bench.worker'));
-  if (target === undefined) throw new Error('bench worker target not found');
-  const { sessionId } = await session.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
-  let nextId = 1;
-  const pending = new Map<number, (value: number) => void>();
-  session.on('Target.receivedMessageFromTarget', (event) => {
-    const message = JSON.parse(event.message) as {
-      id?: number;
-      result?: { usedSize: number; backingStorageSize?: number };
-    };
-    if (message.id !== undefined && message.result) {
-      pending.get(message.id)?.(message.result.usedSize + (message.result.backingStorageSize ?? 0));
-      pending.delete(message.id);
-    }
-  });
-  return {
-    read() {
-      const id = nextId++;
-      const reply = new Promise<number>((resolve) => pending.set(id, resolve));
-      void session.send('Target.sendMessageToTarget', {
-        sessionId,
-        message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }),
-      });
-      return reply;
-    },
-  };
 }
 
 async function latencies(browser: Browser, backend: BenchBackend, results: Results, record: Record<string, unknown>) {
@@ -343,15 +276,6 @@ function set(
   results[row][backend] = { cold, warm };
 }
 
-function format(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && magnitude < 0.01) return value.toExponential(1);
-  if (magnitude < 10) return value.toFixed(2);
-  if (magnitude < 1000) return value.toFixed(1);
-  return Math.round(value).toLocaleString('en-US');
-}
-
 function table(results: Results): string {
   const header = ['measurement', ...BACKENDS.flatMap((b) => [`${b} cold`, `${b} warm`])];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
@@ -362,26 +286,8 @@ function table(results: Results): string {
   return lines.join('\n');
 }
 
-if (process.env.BENCH_SKIP_BUILD !== '1') {
-  const build = spawnSync(
-    process.execPath,
-    ['node_modules/vite/bin/vite.js', 'build', '--mode', 'e2e', '--logLevel', 'warn'],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, LUCID_DIST: DIST },
-    },
-  );
-  if (build.status !== 0) throw new Error('vite build failed');
-}
-// vite itself, not through npx: killing npx would leave its child serving the port.
-const server = spawn(
-  process.execPath,
-  ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort'],
-  {
-    stdio: 'ignore',
-    env: { ...process.env, LUCID_PORT: String(PORT), LUCID_DIST: DIST },
-  },
-);
+if (process.env.BENCH_SKIP_BUILD !== '1') buildApp(DIST);
+const server = startPreview(DIST, PORT);
 const folder = makeImageFolder(FOLDER_IMAGES);
 const results: Results = {};
 const record: Record<string, unknown> = {};

@@ -4,7 +4,30 @@
  * that bench/run.ts drives from Playwright. All times in milliseconds (performance.now()).
  */
 
+import type { LucidConfig } from '../lucid/config';
+import type { BenchmarkResult } from '../training/api';
+
 export type BenchBackend = 'webgpu' | 'wasm';
+
+/** Where the bench worker loads its model and dictionary from (default: the embedded Emoji-CLIP). */
+export interface BenchSource {
+  /** transformers.js model id: a folder under the app's `models/`. */
+  modelId: string;
+  /** URL of the dictionary folder (lucid.safetensors, lucid.config.json, maybe interpretation.json). */
+  dictionaryBase: string;
+  /** Whether the folder has an interpretation.json (a randomly initialised benchmark dictionary has none). */
+  interpretation: boolean;
+}
+
+/** Images the bench worker holds, as the explorer worker holds dropped images. */
+export interface HeldImages {
+  /** Images held after this call. */
+  images: number;
+  /** Bytes of every typed array the worker keeps for them. */
+  keptBytes: number;
+  /** Time this call took to analyse and store its images. */
+  totalMs: number;
+}
 
 export interface BenchLoad {
   /** tfjs backend the LUCID dictionary runs on, and the ONNX device of the CLIP towers. */
@@ -67,25 +90,47 @@ export interface FolderMemory {
   keptCodesBytes: number;
 }
 
+/** One timed training run of a given configuration on given batches (bench:scale). */
+export interface TrainThroughputRequest {
+  backend: BenchBackend;
+  config: LucidConfig;
+  /** URLs of batch files (safetensors: patches [B, Np, dImage], tokens [B, T, dText], tokenMask and alignMask [B, T], grid in the metadata), used in turn. */
+  batchUrls: string[];
+  warmupSteps: number;
+  steps: number;
+}
+
 export interface BenchWorkerApi {
-  /** tfjs on `backend`; the CLIP towers on `clipDevice` (default: the same). */
-  load(backend: BenchBackend, clipDevice?: BenchBackend): Promise<BenchLoad>;
+  /** tfjs on `backend`; the CLIP towers on `clipDevice` (default: the same); Emoji-CLIP unless `source` says. */
+  load(backend: BenchBackend, clipDevice?: BenchBackend, source?: BenchSource): Promise<BenchLoad>;
   imageToColumn(
     image: Blob,
     name: string,
   ): Promise<ImageStages & { grid: [number, number]; latent: number; values: Float32Array }>;
   textToNeurons(text: string): Promise<Omit<TextToNeurons, 'totalMs'>>;
-  saeThroughput(rows: number): Promise<SaeThroughputRun & { maxAbsDifference: number }>;
+  /** The plain-JavaScript encode and the comparison run on the first `plainJsRows` rows only (default: all). */
+  saeThroughput(rows: number, plainJsRows?: number): Promise<SaeThroughputRun & { maxAbsDifference: number }>;
   encodeFolder(images: Blob[]): Promise<FolderMemory>;
+  /**
+   * Analyses `count` more images from recorded activations (the `patches` tensor of an activation
+   * shard at `shardUrl`, taken in turn) instead of running the vision tower, and keeps what the
+   * explorer worker keeps per image.
+   */
+  holdRecorded(shardUrl: string, count: number): Promise<HeldImages>;
+  releaseHeld(): Promise<void>;
+  trainThroughput(request: TrainThroughputRequest): Promise<BenchmarkResult>;
 }
 
 /** `window.__lucidBench`: each call starts from what the previous ones left (one worker per page). */
 export interface LucidBenchApi {
-  load(backend: BenchBackend, clipDevice?: BenchBackend): Promise<BenchLoad>;
+  load(backend: BenchBackend, clipDevice?: BenchBackend, source?: BenchSource): Promise<BenchLoad>;
   imageToHeatmap(url: string): Promise<ImageToHeatmap>;
   textToNeurons(text: string): Promise<TextToNeurons>;
-  saeThroughput(rows: number): Promise<SaeThroughputRun & { maxAbsDifference: number }>;
+  saeThroughput(rows: number, plainJsRows?: number): Promise<SaeThroughputRun & { maxAbsDifference: number }>;
   encodeFolder(urls: string[]): Promise<FolderMemory>;
+  holdRecorded(shardUrl: string, count: number): Promise<HeldImages>;
+  releaseHeld(): Promise<void>;
+  trainThroughput(request: TrainThroughputRequest): Promise<BenchmarkResult>;
 }
 
 declare global {

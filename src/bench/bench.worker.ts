@@ -22,31 +22,42 @@ import { warmUpDictionary, warmUpEncoder } from '../explain/warmUp';
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles } from '../explain/dictionary';
 import { latentCount } from '../lucid/config';
 import { gaussianArray, makeGaussian, makeRng } from '../lucid/random';
-import type { BenchWorkerApi } from './api';
+import type { BenchSource, BenchWorkerApi } from './api';
 import { type PlainEncoder, plainEncode } from './plainEncode';
+import { keptBytes, recordedPatches } from './recorded';
+import { trainThroughput } from './trainThroughput';
 
-const DICTIONARY_BASE = `${import.meta.env.BASE_URL}dictionaries/${EMBEDDED_MODEL_ID}/`;
+const EMBEDDED: BenchSource = {
+  modelId: EMBEDDED_MODEL_ID,
+  dictionaryBase: `${import.meta.env.BASE_URL}dictionaries/${EMBEDDED_MODEL_ID}/`,
+  interpretation: true,
+};
 
 let encoder: ClipEncoder | undefined;
 let dictionary: LoadedDictionary | undefined;
 let plainImageEncoder: PlainEncoder | undefined;
 // Kept like the explorer worker keeps every dropped image's codes (for heatmaps and transport).
 const kept: Codes[] = [];
+// What holdRecorded keeps: per image what the explorer worker's `images` map holds.
+const held: { codes: Codes; grid: [number, number] }[] = [];
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} is not loaded (call load first)`);
   return value;
 }
 
-async function loadDictionary(info: ClipEncoder['info']): Promise<LoadedDictionary> {
-  const [weights, config, interpretation] = await Promise.all(
-    Object.values(DICTIONARY_FILES).map((file) => fetch(DICTIONARY_BASE + file)),
-  );
+async function loadDictionary(source: BenchSource, info: ClipEncoder['info']): Promise<LoadedDictionary> {
+  const base = source.dictionaryBase;
+  const [weights, config, interpretation] = await Promise.all([
+    fetch(base + DICTIONARY_FILES.weights),
+    fetch(base + DICTIONARY_FILES.config),
+    source.interpretation ? fetch(base + DICTIONARY_FILES.interpretation) : null,
+  ]);
   return dictionaryFromFiles(
-    DICTIONARY_BASE,
+    base,
     new Uint8Array(await weights.arrayBuffer()),
     await config.text(),
-    await interpretation.text(),
+    interpretation === null ? null : await interpretation.text(),
     info,
   );
 }
@@ -78,7 +89,7 @@ function tensorMemory(): { numBytes: number; numBytesInGPU?: number; numBytesAll
 }
 
 const api: BenchWorkerApi = {
-  async load(backend, requestedClipDevice) {
+  async load(backend, requestedClipDevice, source = EMBEDDED) {
     const choice = await switchBackend(backend);
     const summary = backend === 'webgpu' ? await describeWebGpuAdapter() : null;
     const adapter = summary?.description ?? null;
@@ -86,11 +97,11 @@ const api: BenchWorkerApi = {
     const clipDevice = requestedClipDevice ?? clipDeviceFor(backend, !!summary?.software);
     configureClipForBrowser({ allowRemote: false });
     let started = performance.now();
-    encoder = await loadClipEncoder(EMBEDDED_MODEL_ID, { device: clipDevice });
+    encoder = await loadClipEncoder(source.modelId, { device: clipDevice });
     await warmUpEncoder(encoder);
     const modelMs = performance.now() - started;
     started = performance.now();
-    dictionary = await loadDictionary(encoder.info);
+    dictionary = await loadDictionary(source, encoder.info);
     await warmUpDictionary(dictionary, encoder.info.grid);
     const dictionaryMs = performance.now() - started;
     plainImageEncoder = await plainEncoderOf(dictionary);
@@ -128,7 +139,7 @@ const api: BenchWorkerApi = {
     return { encoderMs, saeMs: performance.now() - started };
   },
 
-  async saeThroughput(rows) {
+  async saeThroughput(rows, plainJsRows = rows) {
     const dict = need(dictionary, 'the dictionary');
     const plain = need(plainImageEncoder, 'the dictionary');
     const { d, m } = plain;
@@ -142,11 +153,13 @@ const api: BenchWorkerApi = {
     await product.data();
     const matMulMs = performance.now() - started;
     product.dispose();
+    // At bench:scale sizes the plain loop would take minutes: it times a slice, scaled to all rows.
+    const checked = Math.max(1, Math.min(rows, plainJsRows));
     started = performance.now();
-    const reference = plainEncode(plain, activations);
-    const plainJsMs = performance.now() - started;
+    const reference = plainEncode(plain, activations.subarray(0, checked * d));
+    const plainJsMs = ((performance.now() - started) * rows) / checked;
     let maxAbsDifference = 0;
-    for (let i = 0; i < rows * m; i++) {
+    for (let i = 0; i < checked * m; i++) {
       maxAbsDifference = Math.max(maxAbsDifference, Math.abs(codes.pre[i] - reference.pre[i]));
     }
     return { encodeMs, matMulMs, plainJsMs, maxAbsDifference };
@@ -195,6 +208,24 @@ const api: BenchWorkerApi = {
       keptCodesBytes,
     };
   },
+
+  async holdRecorded(shardUrl, count) {
+    const dict = need(dictionary, 'the dictionary');
+    const recorded = await recordedPatches(shardUrl);
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const activations = recorded.image(held.length);
+      const { codes } = await analyzeImageActivations(dict, activations);
+      held.push({ codes, grid: activations.grid });
+    }
+    return { images: held.length, keptBytes: keptBytes(held), totalMs: performance.now() - started };
+  },
+
+  async releaseHeld() {
+    held.length = 0;
+  },
+
+  trainThroughput,
 };
 
 expose(api);

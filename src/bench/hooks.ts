@@ -1,5 +1,6 @@
 /**
- * `window.__lucidBench`, the page side of `npm run bench` (bench/run.ts): one bench worker per page
+ * `window.__lucidBench`, the page side of `npm run bench` (bench/run.ts) and `npm run bench:scale`
+ * (bench/scale/run.ts): one bench worker per page
  * (started on first use), and the heatmap drawn with the Images view's own renderer.
  */
 import { type Remote, wrap } from 'comlink';
@@ -20,7 +21,7 @@ function benchWorker(): Remote<BenchWorkerApi> {
 export function installBenchApi(): void {
   const canvas = document.createElement('canvas');
   window.__lucidBench = {
-    load: (backend, clipDevice) => benchWorker().load(backend, clipDevice),
+    load: (backend, clipDevice, source) => benchWorker().load(backend, clipDevice, source),
     async imageToHeatmap(url) {
       const blob = await (await fetch(url)).blob();
       const started = performance.now();
@@ -36,11 +37,14 @@ export function installBenchApi(): void {
       const result = await benchWorker().textToNeurons(text);
       return { ...result, totalMs: performance.now() - started };
     },
-    saeThroughput: (rows) => benchWorker().saeThroughput(rows),
+    saeThroughput: (rows, plainJsRows) => benchWorker().saeThroughput(rows, plainJsRows),
     async encodeFolder(urls) {
       // Fetched here, like File handles a folder picker gives the page; the worker reads them.
       const files = await Promise.all(urls.map(async (url) => (await fetch(url)).blob()));
       return benchWorker().encodeFolder(files);
     },
+    holdRecorded: (shardUrl, count) => benchWorker().holdRecorded(shardUrl, count),
+    releaseHeld: () => benchWorker().releaseHeld(),
+    trainThroughput: (request) => benchWorker().trainThroughput(request),
   };
 }

@@ -15,19 +15,26 @@ def main():
     ap.add_argument("--out", default=MODEL_DIR)
     a = ap.parse_args()
     model, info = load_ckpt(a.ckpt)
+    export_model(model, info, a.out)
+
+
+def export_model(model, info, out):
+    """Writes onnx/vision_model.onnx, onnx/text_model.onnx, config.json and preprocessor_config.json
+    of `model` (a model.CLIP; `info` holds its "cfg" and training notes) into `out`.
+    Also used by tools/bench-model/make_model.py for the seeded ViT-B/16-sized benchmark model."""
     cfg = info["cfg"]
     S, P = cfg["image_size"], cfg["patch_size"]
-    os.makedirs(os.path.join(a.out, "onnx"), exist_ok=True)
+    os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
     with torch.no_grad():
         px = torch.randn(2, 3, S, S)
-        torch.onnx.export(VisionExport(model), (px,), os.path.join(a.out, "onnx", "vision_model.onnx"),
+        torch.onnx.export(VisionExport(model), (px,), os.path.join(out, "onnx", "vision_model.onnx"),
                           input_names=["pixel_values"], output_names=["image_embeds", "last_hidden_state"],
                           dynamic_axes={"pixel_values": {0: "batch_size"}, "image_embeds": {0: "batch_size"},
                                         "last_hidden_state": {0: "batch_size"}},
                           opset_version=OPSET, do_constant_folding=True)
         ids = torch.tensor([[cfg["bos_id"], 10, 11, cfg["eos_id"], cfg["pad_id"]],
                             [cfg["bos_id"], 12, cfg["eos_id"], cfg["pad_id"], cfg["pad_id"]]])
-        torch.onnx.export(TextExport(model), (ids,), os.path.join(a.out, "onnx", "text_model.onnx"),
+        torch.onnx.export(TextExport(model), (ids,), os.path.join(out, "onnx", "text_model.onnx"),
                           input_names=["input_ids"], output_names=["text_embeds", "last_hidden_state"],
                           dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
                                         "text_embeds": {0: "batch_size"},
@@ -65,7 +72,7 @@ def main():
             "train_steps": info.get("step"), "train_minutes": info.get("minutes"), "heldout_eval": info.get("eval"),
         },
     }
-    json.dump(config, open(os.path.join(a.out, "config.json"), "w"), indent=2)
+    json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=2)
     pre = {
         "image_processor_type": "CLIPImageProcessor",
         "processor_class": "CLIPProcessor",
@@ -75,16 +82,16 @@ def main():
         "do_normalize": True, "image_mean": MEAN, "image_std": STD,
         "do_convert_rgb": True,
     }
-    json.dump(pre, open(os.path.join(a.out, "preprocessor_config.json"), "w"), indent=2)
+    json.dump(pre, open(os.path.join(out, "preprocessor_config.json"), "w"), indent=2)
     for f in ("vision_model.onnx", "text_model.onnx"):
-        p = os.path.join(a.out, "onnx", f)
+        p = os.path.join(out, "onnx", f)
         print(f, "%.2f MB" % (os.path.getsize(p) / 1e6))
     # name the output dims (torch leaves generated symbols) and run the onnx checker
     import onnx
     fixed = {"vision_model.onnx": ["batch_size", 1 + (S // P) ** 2, v["d"]],
              "text_model.onnx": ["batch_size", "sequence_length", t["d"]]}
     for f, dims in fixed.items():
-        path = os.path.join(a.out, "onnx", f)
+        path = os.path.join(out, "onnx", f)
         m = onnx.load(path)
         for o in m.graph.output:
             if o.name == "last_hidden_state":
@@ -95,7 +102,7 @@ def main():
                         d.ClearField("dim_param"); d.dim_value = val
         onnx.checker.check_model(m)
         onnx.save(m, path)
-    print("exported to", a.out)
+    print("exported to", out)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,414 @@
+/**
+ * `npm run bench:scale`: `npm run bench`'s measurements at CLIP ViT-B/16 size with a 16,384-latent
+ * dictionary (issue 13), printed as a table, written to bench/results-scale.json, and summed up in
+ * one JSON line, the last line on stdout.
+ *
+ * At bench time, in a temporary folder (bench/scale/assets.ts): a seeded random ViT-B/16-shaped
+ * CLIP and a randomly initialised dictionary (tools/bench-model/make_model.py), activation shards
+ * of BENCH_SHARD_PAIRS synthetic pairs (tools/bench-model/extract.ts) and training batches cut
+ * from them. The app is built with its test hooks into dist-bench-scale/ (BENCH_SKIP_BUILD=1
+ * reuses it), the model and the data are linked into it, `vite preview` serves it on port 4232 and
+ * playwright-core drives /usr/bin/chromium, as bench/run.ts does. All the timing runs in the page's
+ * `window.__lucidBench` (src/bench/), on the explorer worker's own functions.
+ *
+ * Rows: image → heatmap and text → neurons (first run after the worker's warm-up, and the median
+ * of BENCH_REPEATS more), SAE encode of BENCH_ROWS random rows against a plain tf.matMul of the same
+ * shape (same upload and read-back; first run and median of BENCH_REPEATS), the worker's memory
+ * while it holds up to BENCH_MEMORY_IMAGES images analysed from recorded activations (the shard's
+ * patches in turn, not 1,000 vision-tower runs), and training throughput of the tfjs trainer
+ * against bench/scale/reference_scale.py (PyTorch CPU) on the same batches, BENCH_TRAIN_REPEATS
+ * timings taken in turn, median.
+ *
+ * Env: BENCH_BACKENDS ("wasm"; "webgpu,wasm" adds WebGPU, slow on a software adapter),
+ * BENCH_REPEATS (3), BENCH_ROWS (784 = 4 images of 196 patches), BENCH_MEMORY_IMAGES (1000),
+ * BENCH_MEMORY_CHUNK (50 images between heap readings), BENCH_MEMORY_LIMIT_MIB (4096: the memory
+ * run stops holding images when the worker's heap passes it, so a dense layout cannot crash the
+ * tab), BENCH_SHARD_PAIRS (200), BENCH_TRAIN_PAIRS (2: at 4 pairs tfjs' WASM memory runs out in the first step), BENCH_TRAIN_STEPS (2), BENCH_TRAIN_WARMUP (1),
+ * BENCH_TRAIN_REPEATS (3), BENCH_TRAIN ("wasm"), BENCH_SCALE_DIR (keep and reuse the model, shards
+ * and batches there instead of a fresh temporary folder), BENCH_SKIP_BUILD, CHROMIUM_PATH.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type {
+  BenchBackend,
+  BenchLoad,
+  BenchSource,
+  HeldImages,
+  ImageToHeatmap,
+  SaeThroughputRun,
+  TextToNeurons,
+} from '../../src/bench/api';
+import type { BenchmarkResult } from '../../src/training/api';
+import { latentCount } from '../../src/lucid/config';
+import { buildApp, format, launch, median, pageHeap, startPreview, waitForServer, workerHeap } from '../harness';
+import { MODEL_ID, SERVED_DATA, type ScaleAssets, makeAssets, serveAssets, unserveAssets } from './assets';
+
+const PORT = 4232;
+const DIST = 'dist-bench-scale';
+const numberEnv = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm').split(',') as BenchBackend[];
+const REPEATS = numberEnv('BENCH_REPEATS', 3);
+const ROWS = numberEnv('BENCH_ROWS', 784);
+/** Rows the plain-JavaScript encode runs on (it would take minutes on all): its time is scaled to ROWS. */
+const PLAIN_JS_ROWS = 16;
+const MEMORY_IMAGES = numberEnv('BENCH_MEMORY_IMAGES', 1000);
+const MEMORY_CHUNK = numberEnv('BENCH_MEMORY_CHUNK', 50);
+const MEMORY_LIMIT_BYTES = numberEnv('BENCH_MEMORY_LIMIT_MIB', 4096) * 2 ** 20;
+const SHARD_PAIRS = numberEnv('BENCH_SHARD_PAIRS', 200);
+const TRAIN_PAIRS = numberEnv('BENCH_TRAIN_PAIRS', 2);
+const TRAIN_STEPS = numberEnv('BENCH_TRAIN_STEPS', 2);
+const TRAIN_WARMUP = numberEnv('BENCH_TRAIN_WARMUP', 1);
+const TRAIN_REPEATS = numberEnv('BENCH_TRAIN_REPEATS', 3);
+const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? 'wasm').split(',') as BenchBackend[];
+const TRAIN_BATCHES = 2;
+const FIXTURES = [
+  'dog.png',
+  'cat.png',
+  'scene_dog_pizza.png',
+  'car_twemoji.png',
+  'pizza.png',
+  'scene_cat_car_apple.png',
+];
+const TEXTS = ['a dog', 'a slice of pizza', 'a red car on the road', 'cat', 'an apple and a cat', 'smiling face'];
+const SOURCE: BenchSource = { modelId: MODEL_ID, dictionaryBase: `/dictionaries/${MODEL_ID}/`, interpretation: false };
+const MiB = 2 ** 20;
+
+interface Measured {
+  cold: number | null;
+  warm: number | null;
+}
+type Results = Record<string, Partial<Record<BenchBackend, Measured>>>;
+
+function set(results: Results, name: string, backend: BenchBackend, cold: number | null, warm: number | null) {
+  results[name] ??= {};
+  results[name][backend] = { cold, warm };
+}
+
+/** A fresh page of the app, once its own (embedded) model and dictionary are loaded, so it is idle. */
+async function openApp(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+  await page.goto(`http://localhost:${PORT}/?backend=wasm`);
+  await page.waitForSelector('[data-testid="dictionary-status"][data-dictionary="ready"]', { timeout: 120_000 });
+  return page;
+}
+
+async function load(page: Page, backend: BenchBackend, clipDevice?: BenchBackend): Promise<BenchLoad> {
+  return page.evaluate(([name, clip, source]) => window.__lucidBench!.load(name, clip, source), [
+    backend,
+    clipDevice,
+    SOURCE,
+  ] as const);
+}
+
+/** First run and median of the later ones. */
+const split = <T>(runs: T[], pick: (run: T) => number) => [pick(runs[0]), median(runs.slice(1).map(pick))] as const;
+
+/** Image → heatmap, text → neurons and SAE throughput, in one page (loading the model takes ~30 s a page). */
+async function latencies(browser: Browser, backend: BenchBackend, results: Results, record: Record<string, unknown>) {
+  console.error(`bench:scale: ${backend}: loading the model, then image → heatmap, text → neurons, SAE throughput`);
+  const page = await openApp(browser);
+  const loaded = await load(page, backend);
+  record[`${backend}.load`] = loaded;
+  set(results, 'bench worker: model load + warm-up (ms)', backend, loaded.modelMs, null);
+  set(results, 'bench worker: dictionary load + warm-up (ms)', backend, loaded.dictionaryMs, null);
+  const images: ImageToHeatmap[] = [];
+  for (let i = 0; i <= REPEATS; i++) {
+    const url = `/${SERVED_DATA}/fixtures/${FIXTURES[i % FIXTURES.length]}`;
+    images.push(await page.evaluate((u) => window.__lucidBench!.imageToHeatmap(u), url));
+  }
+  const texts: TextToNeurons[] = [];
+  for (let i = 0; i <= REPEATS; i++)
+    texts.push(await page.evaluate((t) => window.__lucidBench!.textToNeurons(t), TEXTS[i % TEXTS.length]));
+  record[`${backend}.images`] = images;
+  record[`${backend}.texts`] = texts;
+  set(results, 'image → heatmap, total (ms)', backend, ...split(images, (r) => r.totalMs));
+  set(results, '  decode (ms)', backend, ...split(images, (r) => r.decodeMs));
+  set(results, '  CLIP vision encoder (ms)', backend, ...split(images, (r) => r.encoderMs));
+  set(results, '  SAE encode (ms)', backend, ...split(images, (r) => r.saeMs));
+  set(results, '  heatmap column + render (ms)', backend, ...split(images, (r) => r.columnMs + r.renderMs));
+  set(results, 'text → neurons, total (ms)', backend, ...split(texts, (r) => r.totalMs));
+  set(results, '  CLIP text encoder (ms)', backend, ...split(texts, (r) => r.encoderMs));
+  set(results, '  SAE encode, text (ms)', backend, ...split(texts, (r) => r.saeMs));
+
+  const runs: (SaeThroughputRun & { maxAbsDifference: number })[] = [];
+  for (let i = 0; i <= REPEATS; i++) {
+    runs.push(
+      await page.evaluate(([rows, plain]) => window.__lucidBench!.saeThroughput(rows, plain), [ROWS, PLAIN_JS_ROWS]),
+    );
+  }
+  record[`${backend}.throughput`] = runs;
+  const rate = (ms: number) => (ROWS * 1000) / ms;
+  set(results, `SAE encode, ${ROWS} rows (tokens/s)`, backend, ...split(runs, (r) => rate(r.encodeMs)));
+  set(results, '  plain tfjs matMul, same size (tokens/s)', backend, ...split(runs, (r) => rate(r.matMulMs)));
+  set(results, '  encode ÷ matMul speed', backend, ...split(runs, (r) => r.matMulMs / r.encodeMs));
+  set(
+    results,
+    `  plain JavaScript, ${PLAIN_JS_ROWS} rows timed (tokens/s)`,
+    backend,
+    ...split(runs, (r) => rate(r.plainJsMs)),
+  );
+  const worst = Math.max(...runs.map((r) => r.maxAbsDifference));
+  set(results, `  max |encode − plain JS| on ${PLAIN_JS_ROWS} rows`, backend, worst, null);
+  await page.context().close();
+}
+
+/**
+ * Holds images from recorded activations in chunks, reading the worker's heap (after a full GC)
+ * between chunks, until MEMORY_IMAGES are held or the heap passes MEMORY_LIMIT_BYTES.
+ */
+async function memory(browser: Browser, backend: BenchBackend, results: Results, record: Record<string, unknown>) {
+  const page = await openApp(browser);
+  await load(page, backend, 'wasm');
+  const probe = await workerHeap(browser);
+  const pageProbe = pageHeap(await page.context().newCDPSession(page));
+  const settled = async () => {
+    await probe.collectGarbage?.();
+    return probe.read();
+  };
+  const shardUrl = `/${SERVED_DATA}/shard.safetensors`;
+  // Parse the shard (and let the SAE path allocate what it keeps between images) before the baseline.
+  await page.evaluate((url) => window.__lucidBench!.holdRecorded(url, 1), shardUrl);
+  await page.evaluate(() => window.__lucidBench!.releaseHeld());
+  const baseline = await settled();
+  const chunks: (HeldImages & { workerHeap: number })[] = [];
+  let peak = baseline;
+  let held: HeldImages = { images: 0, keptBytes: 0, totalMs: 0 };
+  let stopped = 'all images held';
+  while (held.images < MEMORY_IMAGES) {
+    const count = Math.min(MEMORY_CHUNK, MEMORY_IMAGES - held.images);
+    held = await page.evaluate(([url, n]) => window.__lucidBench!.holdRecorded(url, n), [shardUrl, count] as const);
+    const heap = await settled();
+    peak = Math.max(peak, heap);
+    chunks.push({ ...held, workerHeap: heap });
+    console.error(`bench:scale: ${held.images} images held, worker heap ${format(heap / MiB)} MiB`);
+    if (heap > MEMORY_LIMIT_BYTES) {
+      stopped = `stopped: worker heap ${format(heap / MiB)} MiB passed the ${format(MEMORY_LIMIT_BYTES / MiB)} MiB limit`;
+      break;
+    }
+  }
+  const pagePeak = await pageProbe.read();
+  const images = held.images;
+  const perImage = images > 0 ? (peak - baseline) / images : null;
+  const msPerImage = chunks.reduce((sum, chunk) => sum + chunk.totalMs, 0) / Math.max(1, images);
+  record[`${backend}.memory`] = { baseline, peak, pagePeak, chunks, stopped, shardPairs: assets.shardPairs };
+  set(results, `images held (of ${MEMORY_IMAGES}; ${stopped})`, backend, null, images);
+  set(results, '  worker heap, all held (MiB)', backend, null, peak / MiB);
+  set(results, '  worker heap per image held (MiB)', backend, null, perImage === null ? null : perImage / MiB);
+  set(results, '  typed arrays kept per image (MiB)', backend, null, images > 0 ? held.keptBytes / images / MiB : null);
+  set(results, '  SAE analysis + storage per image (ms)', backend, null, msPerImage);
+  await page.context().close();
+  return { images, perImageMiB: perImage === null ? null : perImage / MiB };
+}
+
+/** The PyTorch reference on the same batches, or why there is none (never throws). */
+/** Warm-up and timed steps of one training timing. */
+interface Steps {
+  warmup: number;
+  steps: number;
+}
+
+/** The PyTorch reference on the same batches, or why there is none (never throws). */
+function referenceTraining({ warmup, steps }: Steps): BenchmarkResult | string {
+  const run = spawnSync(
+    '/usr/bin/python3',
+    [
+      'bench/scale/reference_scale.py',
+      '--config',
+      join(assets.root, 'batches', 'config.json'),
+      '--batches',
+      ...assets.batchFiles,
+      '--warmup',
+      String(warmup),
+      '--steps',
+      String(steps),
+    ],
+    { encoding: 'utf8', timeout: 900_000 },
+  );
+  if (run.status !== 0) return `reference failed: ${(run.stderr || String(run.error)).trim().split('\n').at(-1)}`;
+  try {
+    return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as BenchmarkResult;
+  } catch {
+    return 'reference failed: its last line is not JSON';
+  }
+}
+
+const byRate = (runs: BenchmarkResult[]) =>
+  [...runs].sort((a, b) => a.patchTokensPerSecond - b.patchTokensPerSecond)[Math.floor(runs.length / 2)];
+
+/** One browser timing in a fresh page (a fresh worker and WASM memory), or why it failed. */
+async function browserTraining(browser: Browser, backend: BenchBackend, { warmup, steps }: Steps) {
+  const page = await openApp(browser);
+  const batchUrls = assets.batchFiles.map((_, i) => `/${SERVED_DATA}/batch-${i}.safetensors`);
+  const request = { backend, config: assets.config, batchUrls, warmupSteps: warmup, steps };
+  try {
+    return await page.evaluate((r) => window.__lucidBench!.trainThroughput(r), request);
+  } catch (error) {
+    return String(error).split('\n')[0];
+  } finally {
+    await page.context().close();
+  }
+}
+
+/**
+ * tfjs and PyTorch in turn (browser, reference, browser, …), TRAIN_REPEATS each; medians. A browser
+ * timing that fails (at this size tfjs' WASM memory, 4 GiB at most, can run out after the first
+ * step) is retried once as a single step without warm-up, and the reference then runs the same.
+ */
+async function training(browser: Browser, results: Results, record: Record<string, unknown>) {
+  const warm: Steps = { warmup: TRAIN_WARMUP, steps: TRAIN_STEPS };
+  const single: Steps = { warmup: 0, steps: 1 };
+  const timings = new Map<BenchBackend, BenchmarkResult[]>();
+  const references: BenchmarkResult[] = [];
+  const failures: string[] = [];
+  let used = warm;
+  let problem: string | null = null;
+  for (let repeat = 0; repeat < TRAIN_REPEATS; repeat++) {
+    console.error(`bench:scale: training, repeat ${repeat + 1} of ${TRAIN_REPEATS}`);
+    for (const backend of TRAIN_BACKENDS) {
+      let result = await browserTraining(browser, backend, used);
+      if (typeof result === 'string' && used === warm) {
+        failures.push(`${backend}, ${warm.warmup} warm-up + ${warm.steps} steps: ${result}`);
+        used = single;
+        result = await browserTraining(browser, backend, used);
+      }
+      if (typeof result === 'string')
+        failures.push(`${backend}, ${used.warmup} warm-up + ${used.steps} steps: ${result}`);
+      else timings.set(backend, [...(timings.get(backend) ?? []), result]);
+    }
+    if (problem === null) {
+      const reference = referenceTraining(used);
+      if (typeof reference === 'string') problem = reference;
+      else references.push(reference);
+    }
+  }
+  record.training = Object.fromEntries(timings);
+  record.trainingFailures = failures;
+  record.trainingSteps = used;
+  record.trainingReference = problem ?? references;
+  const reference = problem === null ? byRate(references) : null;
+  for (const [backend, runs] of timings) {
+    const run = byRate(runs);
+    set(results, `training, ${run.configuration} (patch tokens/s)`, backend, null, run.patchTokensPerSecond);
+    set(results, '  ms per step', backend, null, run.msPerStep);
+    if (reference) {
+      const ratio = run.patchTokensPerSecond / reference.patchTokensPerSecond;
+      set(results, '  ÷ PyTorch CPU reference', backend, null, ratio);
+    }
+  }
+  const steps = `${used.steps} step${used.steps === 1 ? '' : 's'} after ${used.warmup} warm-up`;
+  let note = reference
+    ? `PyTorch CPU reference (${reference.backend}): ${reference.patchTokensPerSecond.toFixed(0)} patch tokens/s ` +
+      `(${reference.msPerStep.toFixed(0)} ms/step), the median of ${references.length} runs of ${steps}, ` +
+      `as is each browser figure`
+    : (problem ?? '');
+  if (failures.length > 0) note = `${note}\nbrowser training failed ${failures.length}×; first: ${failures[0]}`;
+  return { wasm: timings.get('wasm') ? byRate(timings.get('wasm')!) : null, reference, note };
+}
+
+function table(results: Results): string {
+  const header = ['measurement', ...BACKENDS.flatMap((b) => [`${b} first`, `${b} warm`])];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const [name, row] of Object.entries(results)) {
+    const cells = BACKENDS.flatMap((b) => [format(row[b]?.cold), format(row[b]?.warm)]);
+    lines.push(`| ${name.replace(/^ {2}/, '  ↳ ')} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+const started = Date.now();
+const keep = process.env.BENCH_SCALE_DIR;
+const root = keep ?? mkdtempSync(join(tmpdir(), 'lucid-scale-'));
+const assets: ScaleAssets = await makeAssets(root, SHARD_PAIRS, TRAIN_BATCHES, TRAIN_PAIRS);
+if (process.env.BENCH_SKIP_BUILD !== '1') buildApp(DIST);
+serveAssets(assets, DIST, 'e2e/fixtures/images');
+const server = startPreview(DIST, PORT);
+const results: Results = {};
+const record: Record<string, unknown> = { assets: { ...assets, config: assets.config } };
+const settings = {
+  backends: BACKENDS,
+  repeats: REPEATS,
+  rows: ROWS,
+  plainJsRows: PLAIN_JS_ROWS,
+  memoryImages: MEMORY_IMAGES,
+  memoryChunk: MEMORY_CHUNK,
+  memoryLimitMiB: MEMORY_LIMIT_BYTES / MiB,
+  shardPairs: SHARD_PAIRS,
+  trainPairs: TRAIN_PAIRS,
+  trainSteps: TRAIN_STEPS,
+  trainWarmup: TRAIN_WARMUP,
+  trainRepeats: TRAIN_REPEATS,
+  trainBackends: TRAIN_BACKENDS,
+};
+console.error(`bench:scale settings: ${JSON.stringify(settings)}`);
+let held: Awaited<ReturnType<typeof memory>> | undefined;
+let trained: Awaited<ReturnType<typeof training>> | undefined;
+const failed: string[] = [];
+try {
+  await waitForServer(`http://localhost:${PORT}/`);
+  const browser = await launch();
+  // A stage that fails is reported and the others still run (their numbers may depend on unfinished work).
+  const stage = async <T>(name: string, measure: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await measure();
+    } catch (error) {
+      const message = String(error).split('\n')[0];
+      console.error(`bench:scale: ${name} failed: ${message}`);
+      failed.push(`${name}: ${message}`);
+      return undefined;
+    }
+  };
+  for (const backend of BACKENDS)
+    await stage(`${backend} latencies`, () => latencies(browser, backend, results, record));
+  held = await stage('memory', () =>
+    memory(browser, BACKENDS.includes('wasm') ? 'wasm' : BACKENDS[0], results, record),
+  );
+  trained = await stage('training', () => training(browser, results, record));
+  await browser.close();
+} finally {
+  server.kill();
+  unserveAssets(DIST);
+  if (keep === undefined) rmSync(root, { recursive: true, force: true });
+}
+
+const seconds = Math.round((Date.now() - started) / 1000);
+const config = assets.config;
+const first = BACKENDS[0];
+const warm = (row: string) => results[row]?.[first]?.warm ?? null;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; CLIP towers on ${BACKENDS.map((b) => `${b}: ${(record[`${b}.load`] as BenchLoad | undefined)?.onnxDevice}`).join(', ')}`;
+const output = [
+  `LUCID Explorer benchmark at scale — ${MODEL_ID} (seeded random CLIP ViT-B/16 shape: 224 px, 14×14 patches, ` +
+    `width 768 / 512, 12 + 12 layers) + a random ${latentCount(config)}-latent dictionary (k = ${config.k})`,
+  `${machine}; first = first run after the worker's warm-up, warm = median of ${REPEATS} later runs; ` +
+    `memory from ${assets.shardPairs} recorded images' activations; ${seconds} s`,
+  `settings: ${JSON.stringify(settings)}`,
+  '',
+  table(results),
+  '',
+  trained?.note ?? '',
+  ...failed.map((failure) => `failed: ${failure}`),
+].join('\n');
+console.log(output);
+writeFileSync(
+  'bench/results-scale.json',
+  `${JSON.stringify({ date: new Date().toISOString(), machine, settings, seconds, results, runs: record, referenceNote: trained?.note, failed }, null, 2)}\n`,
+);
+console.log(
+  JSON.stringify({
+    saeEncodeTokensPerSecond: warm(`SAE encode, ${ROWS} rows (tokens/s)`),
+    matMulTokensPerSecond: warm('  plain tfjs matMul, same size (tokens/s)'),
+    trainPatchTokensPerSecond: trained?.wasm?.patchTokensPerSecond ?? null,
+    torchPatchTokensPerSecond: trained?.reference?.patchTokensPerSecond ?? null,
+    imagesHeld: held?.images ?? null,
+    workerMiBPerImage: held?.perImageMiB ?? null,
+    imageToHeatmapWarmMs: warm('image → heatmap, total (ms)'),
+    imageToHeatmapColdMs: results['image → heatmap, total (ms)']?.[first]?.cold ?? null,
+    encoderWarmMs: warm('  CLIP vision encoder (ms)'),
+    textToNeuronsWarmMs: warm('text → neurons, total (ms)'),
+    backend: first,
+    seconds,
+  }),
+);

@@ -1,0 +1,67 @@
+/**
+ * Training throughput of a given configuration on given batches (`npm run bench:scale`): as
+ * src/training/benchmark.ts `benchmarkTraining`, but at any size, and on batches the bench made
+ * from activation shards (bench/scale/batches.ts), which bench/scale/reference_scale.py trains
+ * on in PyTorch too, so both sides run the same shapes on the same numbers.
+ */
+import { switchBackend } from '../backend';
+import type { HostPairBatch } from '../lucid/batch';
+import { latentCount } from '../lucid/config';
+import { createLucid, disposeLucid } from '../lucid/model';
+import { decodeSafetensors } from '../lucid/safetensors';
+import { createTrainer } from '../lucid/trainer';
+import type { BenchmarkResult } from '../training/api';
+import type { TrainThroughputRequest } from './api';
+
+/** A batch file: patches [B, Np, dImage], tokens [B, T, dText], tokenMask and alignMask [B, T]; grid in the metadata. */
+export async function fetchBatch(url: string): Promise<HostPairBatch> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const { tensors, metadata } = decodeSafetensors(new Uint8Array(await response.arrayBuffer()), url);
+  const get = (name: string) => {
+    const tensor = tensors.get(name);
+    if (tensor === undefined) throw new Error(`${url} has no tensor ${name}`);
+    return tensor;
+  };
+  const tokens = get('tokens');
+  return {
+    pairs: get('patches').shape[0],
+    grid: JSON.parse(metadata.grid) as [number, number],
+    patches: get('patches').data,
+    captions: {
+      length: tokens.shape[1],
+      tokens: tokens.data,
+      tokenMask: get('tokenMask').data,
+      alignMask: get('alignMask').data,
+    },
+  };
+}
+
+export async function trainThroughput(request: TrainThroughputRequest): Promise<BenchmarkResult> {
+  const { config, warmupSteps, steps } = request;
+  const { backend } = await switchBackend(request.backend);
+  const batches = await Promise.all(request.batchUrls.map(fetchBatch));
+  const model = createLucid(config, 1);
+  const trainer = createTrainer(model);
+  try {
+    for (let i = 0; i < warmupSteps; i++) trainer.step(batches[i % batches.length]);
+    await trainer.readLosses();
+    const started = performance.now();
+    for (let i = 0; i < steps; i++) trainer.step(batches[i % batches.length]);
+    await trainer.readLosses();
+    const msPerStep = (performance.now() - started) / steps;
+    const { pairs, grid } = batches[0];
+    const length = batches[0].captions?.length ?? 0;
+    return {
+      backend,
+      configuration:
+        `B=${pairs} pairs, ${grid[0]}×${grid[1]} patches, ${length}-token captions, ` +
+        `d=${config.dImage}/${config.dText}, m=${latentCount(config)}, k=${config.k}, Sinkhorn ${config.sinkhornIterations} it`,
+      msPerStep,
+      patchTokensPerSecond: (pairs * grid[0] * grid[1] * 1000) / msPerStep,
+    };
+  } finally {
+    trainer.dispose();
+    disposeLucid(model);
+  }
+}
