@@ -21,7 +21,7 @@
  *
  * Env: BENCH_BACKENDS ("wasm"; "webgpu,wasm" adds WebGPU, slow on a software adapter),
  * BENCH_REPEATS (3), BENCH_ROWS (784 = 4 images of 196 patches), BENCH_MEMORY_IMAGES (1000),
- * BENCH_MEMORY_CHUNK (50 images between heap readings), BENCH_MEMORY_LIMIT_MIB (4096: the memory
+ * BENCH_MEMORY_CHUNK (50 images between heap readings), BENCH_MEMORY_LIMIT_MIB (3072: the memory
  * run stops holding images when the worker's heap passes it, so a dense layout cannot crash the
  * tab), BENCH_SHARD_PAIRS (200), BENCH_TRAIN_PAIRS (2: at 4 pairs tfjs' WASM memory runs out in the first step), BENCH_TRAIN_STEPS (2), BENCH_TRAIN_WARMUP (1),
  * BENCH_TRAIN_REPEATS (3), BENCH_TRAIN ("wasm"), BENCH_SCALE_DIR (keep and reuse the model, shards
@@ -56,7 +56,7 @@ const ROWS = numberEnv('BENCH_ROWS', 784);
 const PLAIN_JS_ROWS = 16;
 const MEMORY_IMAGES = numberEnv('BENCH_MEMORY_IMAGES', 1000);
 const MEMORY_CHUNK = numberEnv('BENCH_MEMORY_CHUNK', 50);
-const MEMORY_LIMIT_BYTES = numberEnv('BENCH_MEMORY_LIMIT_MIB', 4096) * 2 ** 20;
+const MEMORY_LIMIT_BYTES = numberEnv('BENCH_MEMORY_LIMIT_MIB', 3072) * 2 ** 20;
 const SHARD_PAIRS = numberEnv('BENCH_SHARD_PAIRS', 200);
 const TRAIN_PAIRS = numberEnv('BENCH_TRAIN_PAIRS', 2);
 const TRAIN_STEPS = numberEnv('BENCH_TRAIN_STEPS', 2);
