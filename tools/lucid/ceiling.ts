@@ -4,13 +4,15 @@
  * (`image_embeds`) with the text embedding of the word's phrase ("a dog"),
  * minus the word's mean cosine over the split's images (the analogue of the product's specificity).
  * The first three words are scored as the harness scores a dictionary's first three concepts
- * (naming, its other-image control, distinct first). A dictionary whose names are single words can
- * hardly beat the model it reads, so this is a ceiling for naming, not a baseline.
+ * (naming, its other-image control, distinct first): a reference for what the model itself names
+ * with a word (docs/evaluation.md, "What the encoder allows"). Validation (or another atlas) only:
+ * it never reads the test split.
  * The vocabulary: content words of the first --fit-pairs fit captions in at least 8 of them (fit only).
- * Usage: npx tsx tools/lucid/ceiling.ts --fit /tmp/lucid-data/fit.json [--split validation|test]
+ * Usage: npx tsx tools/lucid/ceiling.ts --fit /tmp/lucid-data/fit.json [--reference <atlas prefix>]
  * [--patches] (--patches: the best projected patch embedding instead of the pooled one)
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeTextFitting } from '../../src/clip/encoder';
 import { labelPhrase } from '../../src/clip/prompts';
@@ -23,7 +25,6 @@ const { values: args } = parseArgs({
   options: {
     fit: { type: 'string', default: '/tmp/lucid-data/fit.json' },
     'fit-pairs': { type: 'string', default: '24000' },
-    split: { type: 'string', default: 'validation' },
     reference: { type: 'string', default: 'public/dictionaries/emoji-clip/reference' },
     patches: { type: 'boolean', default: false },
   },
@@ -35,7 +36,8 @@ for (const p of fit.pairs.slice(0, Number(args['fit-pairs']))) {
 }
 const vocab = [...counts].filter(([w, c]) => c >= 8 && w.length > 1).map(([w]) => w);
 const context = await loadContext({});
-const data = await loadEvalData(context, args.split === 'test' ? TEST_SPLIT_PREFIX : args.reference!);
+if (path.resolve(args.reference!) === path.resolve(TEST_SPLIT_PREFIX)) throw new Error('the test split is read only by lucid eval');
+const data = await loadEvalData(context, args.reference!);
 const dim = data.labelTexts.values().next().value!.embedding.length;
 const unit = (v: Float32Array) => {
   const n = Math.hypot(...v) || 1;

@@ -2,8 +2,9 @@
 unseen emoji? (issue 11: "if the encoder's patch states are the limit, a per-patch linear probe will say")
 
 A LUCID shared latent's image code is a linear function of one patch state followed by a ReLU, and
-the explorer names an image after its latents' largest codes. So the best a dictionary's shared
-latents can do at naming is bounded, roughly, by a linear probe trained directly for it: one
+the explorer names an image after its latents' largest codes. So a linear probe trained directly
+for naming is the natural reference for what a dictionary's shared latents can name (a reference,
+not a strict bound: a dictionary also names through its text side): one
 linear read-out per caption word, max-pooled over the patches, trained as a multi-label
 classifier of the caption's content words on the fit split (fit images and captions only).
 
