@@ -10,14 +10,8 @@ import { clipDeviceFor, describeWebGpuAdapter, switchBackend } from '../backend'
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
-import {
-  type Codes,
-  analyzeImageActivations,
-  analyzeTextActivations,
-  encodeRows,
-  latentColumn,
-  latentCountOf,
-} from '../explain/analyze';
+import { analyzeImageActivations, analyzeTextActivations, encodeRows } from '../explain/analyze';
+import { type HeldImage, heldHeatmap, heldImageBytes, holdImage } from '../explain/heldImage';
 import { warmUpDictionary, warmUpEncoder } from '../explain/warmUp';
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles } from '../explain/dictionary';
 import { latentCount } from '../lucid/config';
@@ -36,10 +30,10 @@ const EMBEDDED: BenchSource = {
 let encoder: ClipEncoder | undefined;
 let dictionary: LoadedDictionary | undefined;
 let plainImageEncoder: PlainEncoder | undefined;
-// Kept like the explorer worker keeps every dropped image's codes (for heatmaps and transport).
-const kept: Codes[] = [];
+// Kept like the explorer worker keeps every dropped image (src/explain/heldImage.ts).
+const kept: HeldImage[] = [];
 // What holdRecorded keeps: per image what the explorer worker's `images` map holds.
-const held: { codes: Codes; grid: [number, number] }[] = [];
+const held: HeldImage[] = [];
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} is not loaded (call load first)`);
@@ -123,7 +117,8 @@ const api: BenchWorkerApi = {
     // The page then selects the image's top concept and asks for its heatmap.
     const latent = analysis.top[0]?.id ?? 0;
     started = performance.now();
-    const values = latentColumn(codes, latentCountOf(dict), latent);
+    // As the explorer worker does: keep the image, then compute the column from what is kept.
+    const values = await heldHeatmap(dict, holdImage(dict, activations, codes), latent);
     const columnMs = performance.now() - started;
     return transfer({ decodeMs, encoderMs, saeMs, columnMs, grid: activations.grid, latent, values }, [values.buffer]);
   },
@@ -188,16 +183,13 @@ const api: BenchWorkerApi = {
         const activations = await model.encodeImage(await decodeImage(file, `image ${i}`));
         sample();
         const { codes } = await analyzeImageActivations(dict, activations);
-        kept.push(codes);
+        kept.push(holdImage(dict, activations, codes));
       } catch {
         failed++;
       }
       sample();
     }
-    const keptCodesBytes = kept.reduce(
-      (sum, codes) => sum + codes.pre.byteLength + codes.ids.byteLength + codes.values.byteLength,
-      0,
-    );
+    const keptCodesBytes = kept.reduce((sum, image) => sum + heldImageBytes(image), 0);
     return {
       images: files.length - failed,
       failed,
@@ -216,7 +208,7 @@ const api: BenchWorkerApi = {
     for (let i = 0; i < count; i++) {
       const activations = recorded.image(held.length);
       const { codes } = await analyzeImageActivations(dict, activations);
-      held.push({ codes, grid: activations.grid });
+      held.push(holdImage(dict, activations, codes));
     }
     return { images: held.length, keptBytes: keptBytes(held), totalMs: performance.now() - started };
   },
