@@ -4,6 +4,7 @@ import type { PairBatch } from './batch';
 import { decode, matMul, preActivations, stopGradient, topKDense } from './encode';
 import type { LucidModel } from './model';
 import { frozenSinkhornPlan } from './sinkhorn';
+import { type DecodePath, decodesSparsely, firedLatents, sparseDecode, topKCodes } from './sparseDecode';
 
 /** Smallest transport mass; its log stands in for log 0 and keeps every log-sum-exp finite. */
 const MIN_MASS = 1e-30;
@@ -26,6 +27,44 @@ export function fvu(x: tf.Tensor2D, xHat: tf.Tensor2D, weight?: tf.Tensor1D): tf
   });
 }
 
+/** A Top-K reconstruction of one modality's activations. */
+interface Reconstruction {
+  /** x̂ = z · W_dec + b_pre [n, d]. */
+  xHat: tf.Tensor2D;
+  /** 1 for every latent that fired on a row of positive weight [m]. */
+  fired: tf.Tensor1D;
+  /** The dense codes z [n, m], when the dense path built them. */
+  dense?: tf.Tensor2D;
+}
+
+/**
+ * Keeps each row's k largest pre-activations and decodes them, as a dense [n, m] · [m, d] product
+ * or by gathering the k decoder rows (src/lucid/sparseDecode.ts); both give the same x̂ and gradients.
+ * @param pre [n, m] non-negative
+ * @param weight [n] row weights for `fired`; all rows count when omitted
+ */
+function reconstruct(
+  model: LucidModel,
+  modality: Modality,
+  pre: tf.Tensor2D,
+  k: number,
+  path: DecodePath,
+  weight?: tf.Tensor1D,
+): Reconstruction {
+  return tf.tidy(() => {
+    const m = pre.shape[1];
+    const p = model[modality];
+    if (decodesSparsely(path, k, m)) {
+      const codes = topKCodes(pre, k);
+      const xHat = sparseDecode(codes.values, codes.indices, p.wDec).add(p.bPre) as tf.Tensor2D;
+      return { xHat, fired: firedLatents(codes, m, weight) };
+    }
+    const z = topKDense(pre, k);
+    const active = weight ? tf.mul(z, weight.expandDims(1)) : z;
+    return { xHat: decode(model, modality, z), fired: tf.sum(active, 0).greater(0).toFloat() as tf.Tensor1D, dense: z };
+  });
+}
+
 /**
  * AuxK loss (Gao et al. 2024, §A.2): the dead latents' top-kAux codes must explain the residual
  * x − x̂ (held fixed). Returns 0 when no latent of the modality is dead.
@@ -40,13 +79,21 @@ export function auxKLoss(
   pre: tf.Tensor2D,
   dead: tf.Tensor1D,
   weight?: tf.Tensor1D,
+  path: DecodePath = 'auto',
 ): tf.Scalar {
   return tf.tidy(() => {
     const deadAllowed = tf.mul(dead, model.allowed[modality]);
     const kAux = Math.min(model.config.kAux, pre.shape[1]);
-    const codes = topKDense(tf.mul(pre, deadAllowed) as tf.Tensor2D, kAux);
+    const deadPre = tf.mul(pre, deadAllowed) as tf.Tensor2D;
+    const wDec = model[modality].wDec;
+    let residualHat: tf.Tensor2D;
+    if (decodesSparsely(path, kAux, pre.shape[1])) {
+      const codes = topKCodes(deadPre, kAux);
+      residualHat = sparseDecode(codes.values, codes.indices, wDec);
+    } else {
+      residualHat = matMul(topKDense(deadPre, kAux), wDec);
+    }
     const residual = stopGradient(tf.sub(x, xHat) as tf.Tensor2D) as tf.Tensor2D;
-    const residualHat = matMul(codes, model[modality].wDec);
     const loss = fvu(residual, residualHat, weight);
     return tf.mul(loss, tf.sum(deadAllowed).greater(0).toFloat()) as tf.Scalar;
   });
@@ -230,8 +277,14 @@ export type LossTermName = (typeof LOSS_TERM_NAMES)[number];
 /**
  * The LUCID objective on one batch (METHOD.md, "Losses").
  * @param dead 1 for latents currently dead [m] (AuxK targets)
+ * @param path how Top-K codes are decoded; every path gives the same terms and gradients
  */
-export function lucidLoss(model: LucidModel, batch: PairBatch, dead: tf.Tensor1D): LossTerms {
+export function lucidLoss(
+  model: LucidModel,
+  batch: PairBatch,
+  dead: tf.Tensor1D,
+  path: DecodePath = 'auto',
+): LossTerms {
   return tf.tidy(() => {
     const { config } = model;
     const [pairs, np, dImage] = batch.patches.shape;
@@ -239,11 +292,10 @@ export function lucidLoss(model: LucidModel, batch: PairBatch, dead: tf.Tensor1D
 
     const xImage = batch.patches.reshape([pairs * np, dImage]) as tf.Tensor2D;
     const preImage = preActivations(model, 'image', xImage);
-    const zImage = topKDense(preImage, config.k);
-    const xHatImage = decode(model, 'image', zImage);
-    const fvuImage = fvu(xImage, xHatImage);
-    const auxImage = auxKLoss(model, 'image', xImage, xHatImage, preImage, dead);
-    let fired = tf.sum(zImage, 0).greater(0);
+    const image = reconstruct(model, 'image', preImage, config.k, path);
+    const fvuImage = fvu(xImage, image.xHat);
+    const auxImage = auxKLoss(model, 'image', xImage, image.xHat, preImage, dead, undefined, path);
+    let fired = image.fired;
     let tokenCount: tf.Scalar = tf.scalar(pairs * np);
     let fvuText = zero;
     let auxText = zero;
@@ -255,27 +307,27 @@ export function lucidLoss(model: LucidModel, batch: PairBatch, dead: tf.Tensor1D
       const xText = batch.captions.tokens.reshape([pairs * length, dText]) as tf.Tensor2D;
       const weight = batch.captions.tokenMask.reshape([pairs * length]) as tf.Tensor1D;
       const preText = preActivations(model, 'text', xText);
-      const zText = topKDense(preText, config.k);
-      const xHatText = decode(model, 'text', zText);
-      fvuText = fvu(xText, xHatText, weight);
-      auxText = auxKLoss(model, 'text', xText, xHatText, preText, dead, weight);
-      fired = tf.logicalOr(fired, tf.sum(tf.mul(zText, weight.expandDims(1)), 0).greater(0));
+      const text = reconstruct(model, 'text', preText, config.k, path, weight);
+      fvuText = fvu(xText, text.xHat, weight);
+      auxText = auxKLoss(model, 'text', xText, text.xHat, preText, dead, weight, path);
+      fired = tf.maximum(fired, text.fired);
       tokenCount = tokenCount.add(tf.sum(weight));
 
       const ms = config.nShared;
       const aligned = ms > 0 && (config.gcmtWeight > 0 || config.contrastWeight > 0);
       if (aligned) {
         // Alignment reads the sparse codes the views show (top-alignK), or the dense pre-activations.
-        const alignCodes = (pre: tf.Tensor2D, z: tf.Tensor2D) =>
+        // Top-K codes it needs densely; the sparse decode path did not build them.
+        const alignCodes = (pre: tf.Tensor2D, z: tf.Tensor2D | undefined) =>
           config.alignK <= 0
             ? pre
             : Math.min(config.alignK, pre.shape[1]) <= config.k
-              ? z
+              ? (z ?? topKDense(pre, config.k))
               : topKDense(pre, Math.min(config.alignK, pre.shape[1]));
-        const sharedImage = alignCodes(preImage, zImage)
+        const sharedImage = alignCodes(preImage, image.dense)
           .slice([0, 0], [-1, ms])
           .reshape([pairs, np, ms]) as tf.Tensor3D;
-        const sharedText = alignCodes(preText, zText)
+        const sharedText = alignCodes(preText, text.dense)
           .slice([0, 0], [-1, ms])
           .reshape([pairs, length, ms]) as tf.Tensor3D;
         const transport = guidedTransport(model, sharedImage, sharedText, batch.captions.alignMask, batch.grid);
@@ -297,7 +349,7 @@ export function lucidLoss(model: LucidModel, batch: PairBatch, dead: tf.Tensor1D
       auxText,
       gcmt: gcmt as tf.Scalar,
       contrast,
-      fired: fired.toFloat() as tf.Tensor1D,
+      fired,
       tokenCount,
     };
   });

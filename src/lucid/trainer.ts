@@ -3,6 +3,7 @@ import { type HostPairBatch, type PairBatch, disposeBatch, toBatchTensors } from
 import { latentCount, MODALITIES } from './config';
 import { LOSS_TERM_NAMES, type LossTermName, lucidLoss } from './losses';
 import { type LucidModel, setDecoderNormToUnitNorm, trainableVariables } from './model';
+import type { DecodePath } from './sparseDecode';
 
 /** Loss terms of a step as plain numbers. */
 export type LossValues = Record<LossTermName, number>;
@@ -61,8 +62,15 @@ export function removeGradientParallelToDecoderDirections(gradient: tf.Tensor2D,
   });
 }
 
+/** Choices that change how fast a step runs, never what it computes. */
+export interface TrainerOptions {
+  /** How Top-K codes are decoded (src/lucid/sparseDecode.ts); 'auto' picks the faster by shape. */
+  decodePath?: DecodePath;
+}
+
 /** A trainer with Adam at the configuration's learning rate. */
-export function createTrainer(model: LucidModel): Trainer {
+export function createTrainer(model: LucidModel, options: TrainerOptions = {}): Trainer {
+  const decodePath = options.decodePath ?? 'auto';
   const optimizer = tf.train.adam(model.config.learningRate);
   const variables = trainableVariables(model);
   const decoderNames = new Set(MODALITIES.map((modality) => model[modality].wDec.name));
@@ -76,7 +84,7 @@ export function createTrainer(model: LucidModel): Trainer {
       const dead = tokensSinceFired.greater(model.config.deadAfterTokens).toFloat() as tf.Tensor1D;
       let kept: tf.Tensor[] = [];
       const { grads } = tf.variableGrads(() => {
-        const terms = lucidLoss(model, batch, dead);
+        const terms = lucidLoss(model, batch, dead, decodePath);
         // variableGrads disposes everything but the returned scalar; keep what the step reports.
         kept = [tf.stack(LOSS_TERM_NAMES.map((name) => terms[name])), terms.fired, terms.tokenCount].map((t) =>
           tf.keep(t),
