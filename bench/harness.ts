@@ -104,3 +104,21 @@ export function format(value: number | null | undefined): string {
   if (magnitude < 1000) return value.toFixed(1);
   return Math.round(value).toLocaleString('en-US');
 }
+
+/** The images (e2e/fixtures/images) and texts both benchmarks time, taken in turn. */
+export const FIXTURES = [
+  'dog.png',
+  'cat.png',
+  'scene_dog_pizza.png',
+  'car_twemoji.png',
+  'pizza.png',
+  'scene_cat_car_apple.png',
+];
+export const TEXTS = [
+  'a dog',
+  'a slice of pizza',
+  'a red car on the road',
+  'cat',
+  'an apple and a cat',
+  'smiling face',
+];

@@ -29,7 +29,18 @@ import type {
 } from '../src/bench/api';
 import type { BenchmarkResult } from '../src/training/api';
 import { useLavapipe as lavapipe } from '../e2e/chromium';
-import { buildApp, format, launch, median, pageHeap, startPreview, waitForServer, workerHeap } from './harness';
+import {
+  FIXTURES,
+  TEXTS,
+  buildApp,
+  format,
+  launch,
+  median,
+  pageHeap,
+  startPreview,
+  waitForServer,
+  workerHeap,
+} from './harness';
 import { makeImageFolder } from './images';
 
 const PORT = 4231;
@@ -43,15 +54,6 @@ const TRAIN_STEPS = Number(process.env.BENCH_TRAIN_STEPS ?? 5);
 const TRAIN_REPEATS = Number(process.env.BENCH_TRAIN_REPEATS ?? 3);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? (lavapipe ? 'wasm,webgpu' : 'wasm')).split(',');
-const FIXTURES = [
-  'dog.png',
-  'cat.png',
-  'scene_dog_pizza.png',
-  'car_twemoji.png',
-  'pizza.png',
-  'scene_cat_car_apple.png',
-];
-const TEXTS = ['a dog', 'a slice of pizza', 'a red car on the road', 'cat', 'an apple and a cat', 'smiling face'];
 const FOLDER_ROUTE = '/__bench/folder/';
 const FIXTURE_DIR = 'e2e/fixtures/images';
 

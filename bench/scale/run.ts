@@ -43,7 +43,18 @@ import type {
 } from '../../src/bench/api';
 import type { BenchmarkResult } from '../../src/training/api';
 import { latentCount } from '../../src/lucid/config';
-import { buildApp, format, launch, median, pageHeap, startPreview, waitForServer, workerHeap } from '../harness';
+import {
+  FIXTURES,
+  TEXTS,
+  buildApp,
+  format,
+  launch,
+  median,
+  pageHeap,
+  startPreview,
+  waitForServer,
+  workerHeap,
+} from '../harness';
 import { MODEL_ID, SERVED_DATA, type ScaleAssets, makeAssets, serveAssets, unserveAssets } from './assets';
 
 const PORT = 4232;
@@ -64,15 +75,6 @@ const TRAIN_WARMUP = numberEnv('BENCH_TRAIN_WARMUP', 1);
 const TRAIN_REPEATS = numberEnv('BENCH_TRAIN_REPEATS', 3);
 const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? 'wasm').split(',') as BenchBackend[];
 const TRAIN_BATCHES = 2;
-const FIXTURES = [
-  'dog.png',
-  'cat.png',
-  'scene_dog_pizza.png',
-  'car_twemoji.png',
-  'pizza.png',
-  'scene_cat_car_apple.png',
-];
-const TEXTS = ['a dog', 'a slice of pizza', 'a red car on the road', 'cat', 'an apple and a cat', 'smiling face'];
 const SOURCE: BenchSource = { modelId: MODEL_ID, dictionaryBase: `/dictionaries/${MODEL_ID}/`, interpretation: false };
 const MiB = 2 ** 20;
 
