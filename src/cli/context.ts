@@ -6,16 +6,10 @@ import { RawImage } from '@huggingface/transformers';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../clip/nodeEnvironment';
-import {
-  DICTIONARY_FILES,
-  type LoadedDictionary,
-  dictionaryFromFiles,
-  parseInterpretation,
-} from '../explain/dictionary';
+import type { LoadedDictionary } from '../explain/dictionary';
+import { openDictionaryFolder } from '../explain/dictionaryFolder';
 import type { LatentInfo } from '../explain/types';
 import { latentKind } from '../lucid/config';
-import { FOREIGN_LAYOUTS, openForeignDictionary } from '../lucid/interop/openFolder';
-import { disposeLucid } from '../lucid/model';
 
 /** The pretrained dictionary shipped for the embedded model. */
 export const DEFAULT_DICTIONARY_DIR = path.resolve(REPO_MODELS_DIR, '../dictionaries/emoji-clip');
@@ -33,14 +27,6 @@ export class CliError extends Error {
 export interface Context {
   encoder: ClipEncoder;
   dictionary: LoadedDictionary;
-}
-
-async function readOptional(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -65,45 +51,24 @@ export async function loadContext(options: { model?: string; dict?: string }): P
 }
 
 /**
- * Reads a dictionary folder for an encoder: LUCID's own files (lucid.safetensors + lucid.config.json
- * [+ interpretation.json]), a LUCID export to SAELens, or one SAELens or sparsify SAE
- * (src/lucid/interop, docs/interop.md). A bad file gives a LucidFormatError that starts with the
- * file's name; nothing is kept on failure.
+ * Reads a dictionary folder for an encoder (src/explain/dictionaryFolder.ts says what it may hold). A
+ * folder with no dictionary at all is a CliError that says how to make one.
  */
 export async function readDictionary(
   dir: string,
   encoder: Pick<ClipEncoder['info'], 'id' | 'dImage' | 'dText'>,
 ): Promise<LoadedDictionary> {
-  const [weights, config] = await Promise.all([
-    readOptionalBytes(path.join(dir, DICTIONARY_FILES.weights)),
-    readOptional(path.join(dir, DICTIONARY_FILES.config)),
-  ]);
-  const interpretation = await readOptional(path.join(dir, DICTIONARY_FILES.interpretation));
-  if (weights && config !== null) return dictionaryFromFiles(dir, weights, config, interpretation, encoder);
-  if (weights || config !== null) {
-    const missing = weights ? DICTIONARY_FILES.config : DICTIONARY_FILES.weights;
-    throw new CliError(`${missing}: missing in ${dir} (a LUCID dictionary needs it beside the other file)`);
-  }
-  const foreign = await openForeignDictionary(
-    (name) => readOptionalBytes(path.join(dir, ...name.split('/'))),
-    path.basename(dir),
-    encoder,
-  );
-  if (!foreign) {
-    throw new CliError(
-      `no dictionary in ${dir} (needs ${DICTIONARY_FILES.weights} and ${DICTIONARY_FILES.config}, ` +
-        `or ${FOREIGN_LAYOUTS}); train one with \`lucid train\``,
-    );
-  }
   try {
-    return {
-      source: dir,
-      model: foreign.model,
-      norm: foreign.norm,
-      interpretation: interpretation === null ? null : parseInterpretation(interpretation, foreign.model),
-    };
+    return await openDictionaryFolder(
+      (name) => readOptionalBytes(path.join(dir, ...name.split('/'))),
+      dir,
+      path.basename(dir),
+      encoder,
+    );
   } catch (error) {
-    disposeLucid(foreign.model);
+    if (error instanceof Error && error.message.startsWith(`no dictionary in ${dir} `)) {
+      throw new CliError(`${error.message}; train one with \`lucid train\``);
+    }
     throw error;
   }
 }
