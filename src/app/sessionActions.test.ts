@@ -3,11 +3,29 @@ import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { DownloadError } from '../clip/errors';
 import type { DictionarySource } from '../worker/api';
 import { addImages, clearImages } from './imageActions';
-import { dictionaryBase, modelDevice, switchDictionary, switchModel } from './sessionActions';
+import {
+  PICKED_MODEL_PREFIX,
+  dictionaryBase,
+  modelDevice,
+  openPickedFolder,
+  switchDictionary,
+  switchModel,
+} from './sessionActions';
+import { modelLabel } from './sessionSlice';
 import { useAppStore } from './store';
 import { deferred, fakePort, imageFile as file } from './testing/fakePort';
 
 const HUB_MODEL = 'Xenova/clip-vit-base-patch16';
+
+/** What an `<input webkitdirectory>` gives: Files whose webkitRelativePath starts with the folder's name. */
+function fileList(entries: [string, string][]): FileList {
+  const files = entries.map(([relative, text]) => {
+    const file = new File([text], relative.split('/').pop()!);
+    Object.defineProperty(file, 'webkitRelativePath', { value: relative });
+    return file;
+  });
+  return Object.assign(files, { item: (i: number) => files[i] }) as unknown as FileList;
+}
 
 function analysedIds() {
   return useAppStore.getState().images.map((image) => [image.status, image.analysis?.imageId]);
@@ -32,6 +50,47 @@ describe('session actions', () => {
     expect(state.model).toMatchObject({ id: EMBEDDED_MODEL_ID, status: 'ready' });
     expect(state.dictionary).toMatchObject({ status: 'ready', base: dictionaryBase(EMBEDDED_MODEL_ID) });
     expect(state.switching).toBeNull();
+  });
+
+  it('opens a picked model folder under an id of its own, with its files, called by the folder’s name', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    const files = fileList([
+      ['my-clip/config.json', '{}'],
+      ['my-clip/onnx/vision_model.onnx', 'onnx'],
+    ]);
+    expect(await openPickedFolder(port, 'model', files, 'wasm')).toBeNull();
+    const request = port.switchSession.mock.calls[1][0];
+    expect(request.model?.id.startsWith(PICKED_MODEL_PREFIX)).toBe(true);
+    expect(request.model?.hub).toEqual({ allowRemote: false });
+    expect(request.model?.folder?.name).toBe('my-clip');
+    expect(Object.keys(request.model?.folder?.files ?? {}).sort()).toEqual(['config.json', 'onnx/vision_model.onnx']);
+    expect(request).toMatchObject({ dictionary: null, ifDictionaryFails: 'keep-previous' });
+    const { model } = useAppStore.getState();
+    expect(modelLabel(model)).toBe('my-clip');
+    // A second pick of the same folder is another model (transformers.js keys what it loads by id).
+    await openPickedFolder(port, 'model', files, 'wasm');
+    expect(port.switchSession.mock.calls[2][0].model?.id).not.toBe(request.model?.id);
+  });
+
+  it('refuses an empty folder without asking the worker, and keeps what is in use', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    const failure = await openPickedFolder(port, 'dictionary', fileList([]), 'wasm');
+    expect(failure).toMatchObject({ reason: 'not-found' });
+    expect(failure?.message).toMatch(/the chosen dictionary folder has no files/);
+    expect(port.switchSession).toHaveBeenCalledTimes(1);
+    expect(useAppStore.getState().dictionary.status).toBe('ready');
+    expect(useAppStore.getState().switching).toMatchObject({ status: 'failed' });
+  });
+
+  it('sends a picked dictionary folder as one, with paths relative to it', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    await openPickedFolder(port, 'dictionary', fileList([['pair/image/cfg.json', '{}']]), 'wasm');
+    const source = port.switchSession.mock.calls[1][0].dictionary;
+    expect(source?.kind).toBe('folder');
+    expect(source?.kind === 'folder' && Object.keys(source.folder.files)).toEqual(['image/cfg.json']);
   });
 
   it('uses a hub model without a pretrained dictionary and marks the dictionary unavailable', async () => {

@@ -7,7 +7,8 @@
 import { type BackendName, clipDeviceFor } from '../backend';
 import { findCatalogEntry } from '../clip/catalog';
 import { describeLoadFailure, type LoadFailure } from '../clip/errors';
-import type { DictionarySource, SessionOutcome, SessionRequest } from '../worker/api';
+import { filesFromInput, folderName } from '../training/folderSource';
+import type { DictionarySource, PickedFolder, SessionOutcome, SessionRequest } from '../worker/api';
 import type { ExplorerPort } from './explorerApi';
 import { analyseWaitingImages, requeueImages } from './imageActions';
 import { addProgressEvent } from './progress';
@@ -54,7 +55,7 @@ export async function switchModel(api: ExplorerPort, id: string, device: ModelDe
   // Nothing is in use yet (the first load, or it failed): the model may then be used without its dictionary.
   const first = useAppStore.getState().model.status !== 'ready';
   if (first) {
-    setModel({ id, status: 'loading', info: null, error: null });
+    setModel({ id, label: null, status: 'loading', info: null, error: null });
     setDictionary({ status: 'idle', base: null, summary: null, error: null });
   }
   return runSwitch(api, entry?.label ?? id, id, {
@@ -62,6 +63,73 @@ export async function switchModel(api: ExplorerPort, id: string, device: ModelDe
     dictionary: base === null ? null : { kind: 'url', base },
     ifDictionaryFails: first ? 'use-model-alone' : 'keep-previous',
   });
+}
+
+/** Picked model folders so far: each gets an id of its own (transformers.js keys what it loads by id). */
+let pickedModels = 0;
+
+/** The id a picked model folder is loaded under (served from the page's files at `/models/<id>/`). */
+export const PICKED_MODEL_PREFIX = 'picked-folder/m';
+
+/**
+ * Switches to a model whose folder the user picked (the HF / transformers.js layout: config.json,
+ * preprocessor_config.json, tokenizer files, onnx/*.onnx), read in the worker from the picked files,
+ * never uploaded. It has no pretrained dictionary: open one with "Open dictionary folder…" or train one.
+ * What is in use stays if the folder lacks a file or does not load.
+ */
+export function openModelFolder(
+  api: ExplorerPort,
+  folder: PickedFolder,
+  device: ModelDevice,
+): Promise<LoadFailure | null> {
+  const id = `${PICKED_MODEL_PREFIX}${++pickedModels}`;
+  const first = useAppStore.getState().model.status !== 'ready';
+  if (first) {
+    setModel({ id, label: folder.name, status: 'loading', info: null, error: null });
+    setDictionary({ status: 'idle', base: null, summary: null, error: null });
+  }
+  return runSwitch(api, folder.name, id, {
+    model: { id, device, hub: { allowRemote: false }, folder },
+    dictionary: null,
+    ifDictionaryFails: first ? 'use-model-alone' : 'keep-previous',
+  });
+}
+
+/**
+ * Uses a dictionary folder the user picked, in any layout the app opens (LUCID's own files, a LUCID
+ * export, one SAELens or sparsify SAE, or an image and a text SAE as a pair: docs/interop.md).
+ */
+export function openDictionaryFolder(api: ExplorerPort, folder: PickedFolder): Promise<LoadFailure | null> {
+  return switchDictionary(api, folder.name, { kind: 'folder', folder });
+}
+
+/** A picked folder as the worker takes it, from an `<input webkitdirectory>`'s files. */
+export function pickedFolderOf(files: FileList): PickedFolder {
+  return {
+    name: folderName(files),
+    files: Object.fromEntries(filesFromInput(files).map(({ path, file }) => [path, file])),
+  };
+}
+
+/**
+ * Opens what a folder input gave: a model folder or a dictionary folder. A folder with no files (the
+ * browser then cannot even say its name) is refused here, and nothing in use changes.
+ */
+export function openPickedFolder(
+  api: ExplorerPort,
+  what: 'model' | 'dictionary',
+  files: FileList,
+  device: ModelDevice,
+): Promise<LoadFailure | null> {
+  if (files.length === 0) {
+    const failure = describeLoadFailure(new Error(`the chosen ${what} folder has no files`));
+    useAppStore.setState({
+      switching: { target: `a ${what} folder`, modelId: null, status: 'failed', progress: {}, failure },
+    });
+    return Promise.resolve(failure);
+  }
+  const folder = pickedFolderOf(files);
+  return what === 'model' ? openModelFolder(api, folder, device) : openDictionaryFolder(api, folder);
 }
 
 /**
@@ -116,7 +184,10 @@ async function runSwitch(
 
 /** Records in the store what the worker now uses. */
 function commit(outcome: Extract<SessionOutcome, { ok: true }>, request: SessionRequest): void {
-  if (request.model !== null) setModel({ id: request.model.id, status: 'ready', info: outcome.info, error: null });
+  if (request.model !== null) {
+    const label = request.model.folder?.name ?? null;
+    setModel({ id: request.model.id, label, status: 'ready', info: outcome.info, error: null });
+  }
   const base = request.dictionary?.kind === 'url' ? request.dictionary.base : null;
   if (outcome.dictionary !== null) {
     setDictionary({ status: 'ready', base, summary: outcome.dictionary, error: null });

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { EncoderInfo } from '../clip/encoder';
-import { EMBEDDED_MODEL_ID } from '../clip/catalog';
+import { EMBEDDED_MODEL_ID, findCatalogEntry } from '../clip/catalog';
 import type { LoadFailure } from '../clip/errors';
 import type { DictionarySummary } from '../worker/api';
 import type { ExplorerFault } from '../worker/client';
@@ -14,6 +14,8 @@ export type LoadStatus = 'idle' | 'loading' | 'ready' | 'failed';
  */
 export interface ModelState {
   id: string;
+  /** What to call a model the user opened from a folder (its folder's name); null for catalogue ids. */
+  label: string | null;
   status: LoadStatus;
   info: EncoderInfo | null;
   error: string | null;
@@ -44,6 +46,11 @@ export interface DictionaryState {
   error: string | null;
 }
 
+/** What to call a model in the page: its catalogue label, its folder's name, or its hub id. */
+export function modelLabel(model: Pick<ModelState, 'id' | 'label'>): string {
+  return findCatalogEntry(model.id)?.label ?? model.label ?? model.id;
+}
+
 export interface SessionSlice {
   model: ModelState;
   dictionary: DictionaryState;
@@ -53,7 +60,7 @@ export interface SessionSlice {
 }
 
 export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice> = () => ({
-  model: { id: EMBEDDED_MODEL_ID, status: 'idle', info: null, error: null },
+  model: { id: EMBEDDED_MODEL_ID, label: null, status: 'idle', info: null, error: null },
   dictionary: { status: 'idle', base: null, summary: null, error: null },
   switching: null,
   workerFault: null,

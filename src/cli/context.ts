@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -5,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { RawImage } from '@huggingface/transformers';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
+import { checkModelFolder } from '../clip/modelFolder';
 import { REPO_MODELS_DIR, configureClipForNode } from '../clip/nodeEnvironment';
 import type { LoadedDictionary } from '../explain/dictionary';
 import { openDictionaryFolder } from '../explain/dictionaryFolder';
@@ -40,6 +42,7 @@ export async function loadContext(options: { model?: string; dict?: string }): P
   let modelId = EMBEDDED_MODEL_ID;
   if (options.model) {
     const folder = path.resolve(options.model);
+    checkModelFolder(folder, (file) => existsSync(path.join(folder, ...file.split('/'))));
     configureClipForNode({ modelsDir: path.dirname(folder) });
     modelId = path.basename(folder);
   } else {

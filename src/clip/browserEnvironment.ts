@@ -10,11 +10,12 @@ import { configureClipEnvironment } from './environment';
 /**
  * Browser: the embedded model from the app's own `/models/`, ONNX Runtime's binary from `/assets/`;
  * the hub only when the user picks a hub model (`remoteHost` lets tests serve a fake hub locally).
+ * A model folder the user picked is served at `/models/<id>/` by `download` (src/worker/pickedFolder.ts).
  * `download` replaces the `fetch` transformers.js downloads every model file with (the explorer
  * worker's adds a deadline and says why a request failed).
  */
 export function configureClipForBrowser(
-  options: { allowRemote: boolean; remoteHost?: string },
+  options: { allowRemote: boolean; remoteHost?: string; browserCache?: boolean },
   download: typeof fetch = (input, init) => fetch(input, init),
 ): void {
   const origin = typeof location === 'undefined' ? '' : location.origin;
@@ -34,6 +35,9 @@ export function configureClipForBrowser(
   // blob: URL, which the Content Security Policy refuses (script-src 'self', docs/security.md); the
   // browser's HTTP cache keeps them instead.
   env.useWasmCache = false;
+  // A folder the user picked is read from disk where it is; copying it into the Cache API would only
+  // duplicate it (`browserCache: false`). Downloaded and embedded models are cached, as before.
+  env.useBrowserCache = options.browserCache ?? true;
   // A wrapper, never `fetch` itself: transformers.js calls it as `env.fetch(…)`, and the browser
   // refuses a `fetch` whose receiver is not the global scope ("Illegal invocation").
   env.fetch = download;

@@ -65,7 +65,7 @@ export function describeLoadFailure(error: unknown, downloads: readonly Download
   const download = error instanceof DownloadError ? error : downloads[0];
   if (download !== undefined) return failure(download.reason, download.message);
   const message = messageOf(error);
-  if (/could not locate file|has no |no LUCID dictionary|HTTP 40[134]\b|not found/i.test(message))
+  if (/could not locate file|has no |no LUCID dictionary|no dictionary in |HTTP 40[134]\b|not found/i.test(message))
     return failure('not-found', message);
   const name = nameOf(error);
   if (

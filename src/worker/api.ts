@@ -25,17 +25,39 @@ export interface DictionarySummary {
   interpretation: Interpretation | null;
 }
 
+/**
+ * A folder the user picked in the page ("Open model folder…", "Open dictionary folder…"): its files by
+ * path relative to it ("onnx/vision_model.onnx", "image/cfg.json"). Files are Blobs, read only when needed.
+ */
+export interface PickedFolder {
+  name: string;
+  files: Record<string, Blob>;
+}
+
 /** A model to load: its id, the ONNX device for its towers, and where hub files come from. */
 export interface ModelRequest {
   id: string;
   device: 'webgpu' | 'wasm' | 'cpu';
   hub: HubSettings;
+  /** The model's files, when the user picked its folder (`id` is then a name made up for this pick). */
+  folder?: PickedFolder;
 }
 
-/** Where a dictionary comes from: a URL folder (`loadDictionary`) or file contents (`loadDictionaryFiles`). */
+/**
+ * Where a dictionary comes from: a URL folder (`loadDictionary`), file contents (`loadDictionaryFiles`),
+ * or a folder the user picked, in any layout src/explain/dictionaryFolder.ts opens (LUCID, a LUCID
+ * export, SAELens, sparsify).
+ */
 export type DictionarySource =
   | { kind: 'url'; base: string }
-  | { kind: 'files'; source: string; weights: Uint8Array; config: string; interpretation: string | null };
+  | { kind: 'files'; source: string; weights: Uint8Array; config: string; interpretation: string | null }
+  | { kind: 'folder'; folder: PickedFolder };
+
+/** What a dictionary source is called in messages: its URL folder, file name or picked folder's name. */
+export function dictionarySourceName(source: DictionarySource): string {
+  if (source.kind === 'url') return source.base;
+  return source.kind === 'files' ? source.source : source.folder.name;
+}
 
 /** A switch of model, dictionary or both, done as one transaction by `switchSession`. */
 export interface SessionRequest {
@@ -77,6 +99,7 @@ export interface ExplorerApi {
     device: 'webgpu' | 'wasm' | 'cpu',
     hub: HubSettings,
     onProgress?: LoadOptions['onProgress'],
+    folder?: PickedFolder,
   ): Promise<EncoderInfo>;
   /** Raw CLIP activations of preprocessed pixel values [3, size, size] (cross-runtime checks). */
   encodePixels(pixels: Float32Array): Promise<ImageActivations>;

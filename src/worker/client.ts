@@ -141,13 +141,18 @@ class ResilientExplorer implements ExplorerClient {
     if (this.model) {
       // Off the GPU once it has failed: the CLIP towers go to WASM as well.
       if (this.backend === 'wasm' && this.model.device === 'webgpu') this.model = { ...this.model, device: 'wasm' };
-      await remote.loadModel(this.model.id, this.model.device, this.model.hub);
+      await remote.loadModel(this.model.id, this.model.device, this.model.hub, undefined, this.model.folder);
       restored.push('the model');
     }
     if (this.dictionary) {
       const d = this.dictionary;
       if (d.kind === 'url') await remote.loadDictionary(d.base);
-      else await remote.loadDictionaryFiles(d.source, d.weights.slice(), d.config, d.interpretation);
+      else if (d.kind === 'files')
+        await remote.loadDictionaryFiles(d.source, d.weights.slice(), d.config, d.interpretation);
+      else {
+        const outcome = await remote.switchSession({ model: null, dictionary: d, ifDictionaryFails: 'keep-previous' });
+        if (!outcome.ok) throw new Error(outcome.failure.message);
+      }
       restored.push('the dictionary');
     }
     for (const image of this.images.values()) {
@@ -194,11 +199,13 @@ class ResilientExplorer implements ExplorerClient {
     return outcome;
   }
 
-  async loadModel(...[id, device, hub, onProgress]: Parameters<ExplorerApi['loadModel']>) {
-    const info = await this.call((r) => r.loadModel(id, device, hub, onProgress && proxy(onProgress)));
-    const same = this.model && JSON.stringify(this.model) === JSON.stringify({ id, device, hub });
+  async loadModel(...[id, device, hub, onProgress, folder]: Parameters<ExplorerApi['loadModel']>) {
+    const info = await this.call((r) => r.loadModel(id, device, hub, onProgress && proxy(onProgress), folder));
+    const same =
+      this.model &&
+      JSON.stringify([this.model.id, this.model.device, this.model.hub]) === JSON.stringify([id, device, hub]);
     if (!same) this.images.clear();
-    this.model = { id, device, hub };
+    this.model = { id, device, hub, folder };
     return info;
   }
 

@@ -9,8 +9,10 @@ import { activeBackend, type BackendChoice, type BackendName, initBackend } from
 import { configureClipForBrowser } from '../clip/browserEnvironment';
 import { type ClipEncoder, type EncoderInfo, decodeImage, loadClipEncoder, type LoadOptions } from '../clip/encoder';
 import { type DownloadError, describeLoadFailure } from '../clip/errors';
+import { checkModelFolder } from '../clip/modelFolder';
 import { analyzeImageActivations, analyzeTextActivations, latentCountOf } from '../explain/analyze';
 import { DICTIONARY_FILES, type LoadedDictionary, dictionaryFromFiles, disposeDictionary } from '../explain/dictionary';
+import { openDictionaryFolder } from '../explain/dictionaryFolder';
 import { type HeldImage, heldHeatmap, heldImageBytes, holdImage } from '../explain/heldImage';
 import { transportBetween } from '../explain/transport';
 import { warmUpDictionary, warmUpEncoder } from '../explain/warmUp';
@@ -25,6 +27,7 @@ import type {
 } from './api';
 import { fetchOptional } from './fetchOptional';
 import { guardedFetch } from './guardedFetch';
+import { readPicked, servePicked } from './pickedFolder';
 
 let encoder: Promise<ClipEncoder> | undefined;
 let encoderKey = '';
@@ -77,6 +80,10 @@ async function readDictionary(
   download: typeof fetch = guardedFetch(),
 ): Promise<LoadedDictionary> {
   await ensureBackend();
+  if (source.kind === 'folder') {
+    const { folder } = source;
+    return openDictionaryFolder(readPicked(folder), folder.name, folder.name, info);
+  }
   if (source.kind === 'files') {
     return dictionaryFromFiles(source.source, source.weights, source.config, source.interpretation, info);
   }
@@ -126,15 +133,29 @@ async function readModel(
   onProgress: LoadOptions['onProgress'],
   downloads: DownloadError[],
 ): Promise<ClipEncoder> {
-  const download = guardedFetch();
-  configureClipForBrowser(model.hub, async (input, init) => {
+  const guarded = guardedFetch();
+  let download: typeof fetch = async (input, init) => {
     try {
-      return await download(input, init);
+      return await guarded(input, init);
     } catch (error) {
       downloads.push(error as DownloadError);
       throw error;
     }
-  });
+  };
+  const { folder } = model;
+  if (folder) {
+    // The picked folder's files are named before anything loads, as `lucid --model` does.
+    checkModelFolder(folder.name, (file) => file in folder.files);
+    download = servePicked(
+      new URL(`${import.meta.env.BASE_URL}models/${model.id}/`, location.href).href,
+      folder,
+      download,
+    );
+  }
+  configureClipForBrowser(
+    { ...model.hub, allowRemote: model.hub.allowRemote && !folder, browserCache: !folder },
+    download,
+  );
   const ready = await loadClipEncoder(model.id, { device: model.device, onProgress });
   await warmUpEncoder(ready).catch(() => undefined); // compiles shaders now, not on the first image
   return ready;
@@ -206,8 +227,8 @@ const api: ExplorerWorkerApi = {
     return outcome;
   },
 
-  async loadModel(id, device, hub, onProgress) {
-    const model = { id, device, hub };
+  async loadModel(id, device, hub, onProgress, folder) {
+    const model = { id, device, hub, folder };
     if (encoder && modelKey(model) === encoderKey) return (await encoder).info;
     const previous = encoder;
     const ready = await readModel(model, onProgress, []); // a failed load throws and leaves the previous model

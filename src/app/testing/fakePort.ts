@@ -3,7 +3,12 @@ import { vi } from 'vitest';
 import type { EncoderInfo } from '../../clip/encoder';
 import { describeLoadFailure } from '../../clip/errors';
 import type { ImageAnalysis } from '../../explain/types';
-import type { DictionarySource, DictionarySummary, ModelRequest } from '../../worker/api';
+import {
+  type DictionarySource,
+  type DictionarySummary,
+  type ModelRequest,
+  dictionarySourceName,
+} from '../../worker/api';
 import type { ExplorerPort } from '../explorerApi';
 
 export function fakeAnalysis(imageId: number, name: string, top: number): ImageAnalysis {
@@ -42,7 +47,7 @@ export function fakePort() {
   const steps = {
     loadModel: vi.fn(async (model: ModelRequest) => fakeInfo(model)),
     loadDictionary: vi.fn(async (source: DictionarySource): Promise<DictionarySummary> => ({
-      source: source.kind === 'url' ? source.base : source.source,
+      source: dictionarySourceName(source),
       nShared: 2,
       nImagePrivate: 1,
       nTextPrivate: 1,

@@ -17,7 +17,7 @@ export function DictionaryGate({ children }: { children: ReactNode }) {
   if (status === 'unavailable') {
     return (
       <p className="notice">
-        This model has no pretrained LUCID dictionary. Fine-tune one in the{' '}
+        This model has no pretrained LUCID dictionary. Open one from a folder (above), or fine-tune one in the{' '}
         <button type="button" className="link" onClick={() => setTab('train')}>
           Train tab
         </button>

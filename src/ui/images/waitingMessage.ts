@@ -11,7 +11,7 @@ export function waitingMessage(
   if (model.status !== 'ready') return 'Waiting for the model to load; analysed as soon as it is ready.';
   switch (dictionary.status) {
     case 'unavailable':
-      return 'Waiting for a dictionary: this model has no pretrained one. Fine-tune one in the Train tab.';
+      return 'Waiting for a dictionary: this model has no pretrained one. Open one from a folder, or fine-tune one in the Train tab.';
     case 'failed':
       return `Waiting for a dictionary: it did not load (${dictionary.error ?? 'unknown error'}).`;
     case 'ready':

@@ -1,9 +1,12 @@
 import { useId, useState } from 'react';
 import { useExplorerApi } from '../../app/explorerApi';
 import { progressSummary } from '../../app/progress';
-import { dismissSwitchFailure, modelDevice, switchModel } from '../../app/sessionActions';
+import { dismissSwitchFailure, modelDevice, openPickedFolder, switchModel } from '../../app/sessionActions';
+import { modelLabel } from '../../app/sessionSlice';
 import { useAppStore } from '../../app/store';
 import { findCatalogEntry, MODEL_CATALOG } from '../../clip/catalog';
+import { MODEL_FOLDER_FILES } from '../../clip/modelFolder';
+import { FolderInput } from '../common/FolderInput';
 
 function formatMb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -12,7 +15,8 @@ function formatMb(bytes: number): string {
 /**
  * The model in use and the choice of another. Picking a hub model shows its download size first;
  * nothing is fetched until "Load model" is pressed. The model in use keeps working while another
- * loads, and after it failed to (the notice says why).
+ * loads, and after it failed to (the notice says why). "Open model folder…" runs a model from a folder
+ * on this machine (read in the worker, never uploaded).
  */
 export function ModelPicker() {
   const api = useExplorerApi();
@@ -20,25 +24,40 @@ export function ModelPicker() {
   const switching = useAppStore((state) => state.switching);
   const backend = useAppStore((state) => state.compute.backend);
   const softwareAdapter = useAppStore((state) => state.compute.softwareAdapter);
-  const [choice, setChoice] = useState(model.id);
+  // What the menu shows: null follows the model in use (a folder's model, once opened, is not in the catalogue).
+  const [picked, setPicked] = useState<string | null>(null);
+  const choice = picked ?? model.id;
   const selectId = useId();
+  const device = modelDevice(backend, softwareAdapter);
   const entry = findCatalogEntry(choice);
   const { loaded, total, fraction } = progressSummary(switching?.progress ?? {});
   const loading = switching?.status === 'loading';
   const loadingModel = loading && switching.modelId !== null;
   const downloading = loadingModel && findCatalogEntry(switching.modelId ?? '')?.source === 'hub';
-  const inUse = findCatalogEntry(model.id)?.label ?? model.id;
+  const inUse = modelLabel(model);
+  const fromFolder = findCatalogEntry(model.id) === undefined && model.status === 'ready';
 
   return (
     <div className="model-picker">
       <label htmlFor={selectId}>Model</label>
-      <select id={selectId} value={choice} onChange={(event) => setChoice(event.target.value)} disabled={loading}>
+      <select id={selectId} value={choice} onChange={(event) => setPicked(event.target.value)} disabled={loading}>
         {MODEL_CATALOG.map((option) => (
           <option key={option.id} value={option.id}>
             {option.label}
           </option>
         ))}
+        {fromFolder && <option value={model.id}>{inUse} (your folder)</option>}
       </select>
+      <FolderInput
+        label="Open model folder…"
+        title={`A CLIP or SigLIP folder in the transformers.js layout (${MODEL_FOLDER_FILES.join(', ')}); read here, never uploaded`}
+        disabled={api === null || loading}
+        onFolder={(files) => {
+          if (api === null) return;
+          setPicked(null);
+          void openPickedFolder(api, 'model', files, device);
+        }}
+      />
       {entry?.source === 'hub' && (
         <span className="muted">
           ≈{entry.downloadMb} MB download{entry.hasPretrainedDictionary ? '' : ', no pretrained dictionary'}
@@ -48,7 +67,7 @@ export function ModelPicker() {
         <button
           type="button"
           disabled={api === null || loading}
-          onClick={() => api !== null && void switchModel(api, choice, modelDevice(backend, softwareAdapter))}
+          onClick={() => api !== null && void switchModel(api, choice, device)}
         >
           Load model
         </button>

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useAppStore } from '../../app/store';
 import type { ScoredLatent } from '../../explain/types';
 import { LatentButton } from '../common/LatentButton';
 import { PatchEvidence, TermEvidence } from '../common/Evidence';
@@ -11,6 +12,10 @@ import { rankNeurons } from '../ranking';
  */
 export function NeuronList({ neurons }: { neurons: readonly ScoredLatent[] }) {
   const latents = useLatentIndex();
+  const summary = useAppStore((state) => state.dictionary.summary);
+  // A single SAE or a pair of them has no shared latents; an image SAE has no text latents at all.
+  const noShared = summary !== null && summary.nShared === 0;
+  const noText = noShared && summary.nTextPrivate === 0;
   const ranked = useMemo(() => rankNeurons(neurons, (id) => latents.get(id)?.kind ?? 'text'), [neurons, latents]);
   const shared = ranked.filter((neuron) => latents.get(neuron.id)?.kind === 'shared');
   const textOnly = ranked.filter((neuron) => latents.get(neuron.id)?.kind !== 'shared');
@@ -19,9 +24,17 @@ export function NeuronList({ neurons }: { neurons: readonly ScoredLatent[] }) {
       <NeuronSection
         title="Shared with images"
         neurons={shared}
-        empty="None: this text fires no concept that images share."
+        empty={
+          noShared
+            ? 'None: this dictionary has no shared latents, so no text neuron is also an image neuron.'
+            : 'None: this text fires no concept that images share.'
+        }
       />
-      <NeuronSection title="Text-only" neurons={textOnly} empty="None." />
+      <NeuronSection
+        title="Text-only"
+        neurons={textOnly}
+        empty={noText ? 'None: this dictionary has no text latents (an image-only SAE).' : 'None.'}
+      />
     </div>
   );
 }
