@@ -54,7 +54,7 @@ function reconstruct(
   return tf.tidy(() => {
     const m = pre.shape[1];
     const p = model[modality];
-    if (decodesSparsely(path, k, m)) {
+    if (decodesSparsely(path, k, m, p.wDec.shape[1])) {
       const codes = topKCodes(pre, k);
       const xHat = sparseDecode(codes.values, codes.indices, p.wDec).add(p.bPre) as tf.Tensor2D;
       return { xHat, fired: firedLatents(codes, m, weight) };
@@ -87,7 +87,7 @@ export function auxKLoss(
     const deadPre = tf.mul(pre, deadAllowed) as tf.Tensor2D;
     const wDec = model[modality].wDec;
     let residualHat: tf.Tensor2D;
-    if (decodesSparsely(path, kAux, pre.shape[1])) {
+    if (decodesSparsely(path, kAux, pre.shape[1], wDec.shape[1])) {
       const codes = topKCodes(deadPre, kAux);
       residualHat = sparseDecode(codes.values, codes.indices, wDec);
     } else {

@@ -93,11 +93,13 @@ describe('sparse decode', () => {
   });
 
   it('is chosen by shape when the path is auto', () => {
-    expect(decodesSparsely('auto', 64, 16384)).toBe(true);
-    expect(decodesSparsely('auto', 16, 384)).toBe(true);
-    expect(decodesSparsely('auto', 64, 384)).toBe(false);
-    expect(decodesSparsely('dense', 64, 16384)).toBe(false);
-    expect(decodesSparsely('sparse', 64, 384)).toBe(true);
+    expect(decodesSparsely('auto', 64, 16384, 768)).toBe(true);
+    expect(decodesSparsely('auto', 16, 384, 128)).toBe(true);
+    expect(decodesSparsely('auto', 64, 384, 128)).toBe(false);
+    // AuxK at ViT-B/16 size: fast enough sparsely, but its gathered rows are 18× the dense codes.
+    expect(decodesSparsely('auto', 384, 16384, 768)).toBe(false);
+    expect(decodesSparsely('dense', 64, 16384, 768)).toBe(false);
+    expect(decodesSparsely('sparse', 64, 384, 128)).toBe(true);
   });
 });
 

@@ -100,10 +100,23 @@ export type DecodePath = 'auto' | 'dense' | 'sparse';
  */
 export const SPARSE_DECODE_MIN_LATENTS_PER_CODE = 16;
 
-/** Whether `path` decodes k codes of m latents sparsely. */
-export function decodesSparsely(path: DecodePath, k: number, m: number): boolean {
+/**
+ * At most this many times the dense codes' size may the k gathered decoder rows of every row take
+ * (n·k·d floats against n·m). AuxK at ViT-B/16 size (k_aux = d / 2 = 384, d 768, m 16,384) would gather
+ * 18× the dense codes — 460 MB a copy for 392 rows, held in the forward pass and again in the backward —
+ * and ran tfjs' 4 GiB WASM heap out on the second step ("memory access out of bounds"); its dense
+ * product fits. The main Top-K there (k 64) gathers 3×.
+ */
+export const SPARSE_DECODE_MAX_ROWS_PER_CODE_SIZE = 8;
+
+/**
+ * Whether `path` decodes k codes of m latents of width d sparsely: by shape ('auto') where it is faster
+ * (m / k ≥ {@link SPARSE_DECODE_MIN_LATENTS_PER_CODE}) and its gathered rows are not much larger than
+ * the dense codes (k·d ≤ {@link SPARSE_DECODE_MAX_ROWS_PER_CODE_SIZE} · m).
+ */
+export function decodesSparsely(path: DecodePath, k: number, m: number, d: number): boolean {
   if (path !== 'auto') return path === 'sparse';
-  return m >= SPARSE_DECODE_MIN_LATENTS_PER_CODE * k;
+  return m >= SPARSE_DECODE_MIN_LATENTS_PER_CODE * k && k * d <= SPARSE_DECODE_MAX_ROWS_PER_CODE_SIZE * m;
 }
 
 /**
