@@ -102,6 +102,50 @@ test('a SAELens and a sparsify SAE open from folders: the images are analysed wi
   await expect(page.locator('canvas.heatmap')).toHaveCount(2, { timeout: 60_000 });
 });
 
+test('an image SAE and a text SAE open together as a pair: a text neuron’s matched image neuron maps it on the images', async ({
+  page,
+}) => {
+  await openApp(page);
+  await addAnalysedImages(page, ['dog.png']);
+  const status = page.getByTestId('dictionary-status');
+  await openDictionaryFolder(page, path.join(INTEROP, 'pair/unmatched'));
+  await expect(status).toContainText('unmatched — 0 shared, 8 image-only, 6 text-only latents, k = 3');
+  await expect(status).toContainText('no matching.json (make one with lucid match)');
+
+  await openDictionaryFolder(page, path.join(INTEROP, 'pair/good'));
+  await expect(status).toContainText('3 text neurons matched to image neurons after the fact');
+  await expect(page.locator('canvas.heatmap')).toHaveCount(1, { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Pairs' }).click();
+  await expect(page.getByTestId('no-pairs')).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Text' }).click();
+  await page.getByLabel('Find neurons').fill('a dog on the beach with a pizza');
+  const textOnly = page.getByRole('region', { name: 'Text-only neurons' });
+  await expect(textOnly.locator('.latent-button').first()).toBeVisible({ timeout: 60_000 });
+  // matching.json pairs text latents 0, 1, 3 (ids 8, 9, 11) with image latents 5, 7, 2.
+  const expected = new Map([
+    ['#8', '#5'],
+    ['#9', '#7'],
+    ['#11', '#2'],
+  ]);
+  const neurons = textOnly.locator('li.neuron');
+  let seen = 0;
+  for (let i = 0; i < (await neurons.count()); i++) {
+    const item = neurons.nth(i);
+    const own = (await item.locator('.latent-id').first().textContent())!.trim();
+    const matched = item.locator('.matched-latent .latent-id');
+    if (!expected.has(own)) {
+      await expect(matched).toHaveCount(0);
+      continue;
+    }
+    await expect(matched).toHaveText(expected.get(own)!);
+    seen++;
+  }
+  expect(seen).toBeGreaterThan(0);
+  await textOnly.locator('.matched-latent .latent-button').first().click();
+  await expect(page.locator('.matched-latent .latent-button[aria-pressed="true"]')).toHaveCount(1);
+});
+
 test('every bad SAE folder is refused with its file and problem named; the dictionary and the images stay', async ({
   page,
 }) => {

@@ -45,6 +45,12 @@ export async function* encodeMany(context: Context, images: readonly string[], t
 export async function groundCommand(context: Context, image: string, text: string) {
   requireTower(context, 'image', 'ground');
   requireTower(context, 'text', 'ground');
+  if (context.dictionary.model.config.nShared === 0) {
+    throw new CliError(
+      `lucid ground: ${context.dictionary.source} has no shared latents (an image SAE and a text SAE side by side), ` +
+        'so no text latent is also an image latent to map; lucid neurons and lucid encode list each side with its matched latent',
+    );
+  }
   const activations = await context.encoder.encodeImage(await readImage(image));
   const { codes } = await analyzeImageActivations(context.dictionary, activations);
   const { analysis } = await analyzeTextActivations(context.dictionary, await context.encoder.encodeText(text));

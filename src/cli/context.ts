@@ -99,7 +99,7 @@ export async function readImage(file: string): Promise<RawImage> {
 export function describeLatent(dictionary: LoadedDictionary, id: number, score: number) {
   const info: LatentInfo | undefined = dictionary.interpretation?.latents[id];
   const kind = latentKind(dictionary.model.config, id);
-  return {
+  const described = {
     id,
     label: info?.label ?? null,
     category: info?.category ?? null,
@@ -107,4 +107,8 @@ export function describeLatent(dictionary: LoadedDictionary, id: number, score: 
     kind,
     score: Number(score.toFixed(4)),
   };
+  if (dictionary.matching === undefined) return described;
+  // A pair of SAEs: the other tower's latent matched to this one after the fact (null: none, or no matching.json).
+  const match = dictionary.matching?.find((pair) => pair.image === id || pair.text === id);
+  return { ...described, matched: match === undefined ? null : match.image === id ? match.text : match.image };
 }

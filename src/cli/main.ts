@@ -3,6 +3,7 @@
  *   lucid encode <image>… | lucid ground <image> <text> | lucid ground --batch <file.jsonl>
  *   lucid neurons <text> | lucid train --images <folder> [--steps N] --out <folder> | lucid eval
  *   lucid export-saelens --out <folder> | lucid extract --images <folder> --out <dir>
+ *   lucid match --dict <pair folder> --shards <dir>
  * Options: --model <folder> (a transformers.js CLIP folder), --dict <folder> (LUCID's files, a LUCID
  * export, or one SAELens or sparsify SAE: docs/interop.md), --json, --top N.
  * Errors: one line on stderr and a non-zero exit.
@@ -13,6 +14,7 @@ import { encodeMany, groundBatch, groundCommand, neuronsCommand } from './comman
 import { CliError, DEFAULT_DICTIONARY_DIR, describeLatent, loadContext } from './context';
 import { evalCommand, resultsDocument, resultsMarkdown } from './evalCommand';
 import { exportSaelensCommand } from './exportSaelens';
+import { matchCommand } from './match';
 import { DEFAULT_EXTRACT_BATCH, DEFAULT_SHARD_PAIRS, extractCommand, loadEncoderOnly } from './extract';
 import { trainCommand } from './train';
 
@@ -27,6 +29,9 @@ const USAGE = `usage: lucid <command> [options]
   export-saelens --out <folder>       the dictionary as one SAELens folder per tower + lucid-export.json
   extract --images <folder> --out <dir> [--shard-pairs N] [--batch-size N]
                                       activation shards of a folder for tools/train/lucid_train.py (resumable)
+  match --dict <pair folder> --shards <dir> [--pairs N]
+                                      match an image SAE's latents to a text SAE's (Hungarian on centred
+                                      co-activation over the shards' pairs) → <pair folder>/matching.json
 options: --model <folder>  --dict <folder> (LUCID, a LUCID export, SAELens or sparsify)  --json  --top N`;
 
 async function main(argv: string[]): Promise<void> {
@@ -46,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
       split: { type: 'string', default: 'test' },
       'shard-pairs': { type: 'string', default: String(DEFAULT_SHARD_PAIRS) },
       'batch-size': { type: 'string', default: String(DEFAULT_EXTRACT_BATCH) },
+      shards: { type: 'string' },
+      pairs: { type: 'string', default: '2000' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -60,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
   const needs = (n: number, what: string) => {
     if (rest.length < n) throw new CliError(`lucid ${command} needs ${what}\n${USAGE}`, 2);
   };
-  if (!['encode', 'ground', 'neurons', 'train', 'eval', 'export-saelens', 'extract'].includes(command)) {
+  if (!['encode', 'ground', 'neurons', 'train', 'eval', 'export-saelens', 'extract', 'match'].includes(command)) {
     throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
   }
   if (command === 'encode') needs(1, 'an image');
@@ -68,6 +75,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'ground' && !values.batch) needs(2, 'an image and a text');
   if (command === 'train' && (!values.images || !values.out))
     throw new CliError('lucid train needs --images and --out', 2);
+  if (command === 'match' && (!values.dict || !values.shards))
+    throw new CliError('lucid match needs --dict (a pair folder) and --shards', 2);
   if (command === 'export-saelens') {
     if (!values.out) throw new CliError('lucid export-saelens needs --out', 2);
     // No encoder needed: the dictionary is read and written as it is.
@@ -149,6 +158,16 @@ async function main(argv: string[]): Promise<void> {
         log,
       );
       print(result, () => `wrote ${result.out} (${result.images} images, ${result.captioned} captioned)`);
+      break;
+    }
+    case 'match': {
+      const result = await matchCommand(context.dictionary, values.dict!, values.shards!, Number(values.pairs));
+      print(
+        result,
+        () =>
+          `wrote ${result.file}: ${result.matched} text latents matched over ${result.pairsSeen} pairs ` +
+          `(mean score ${result.meanScore.toFixed(3)})`,
+      );
       break;
     }
     case 'eval': {

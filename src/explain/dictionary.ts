@@ -4,6 +4,7 @@ import { LucidFormatError } from '../lucid/errors';
 import { disposeLucid, type LucidModel } from '../lucid/model';
 import type { NormStats } from '../lucid/normalization';
 import { loadLucid } from '../lucid/weightsIO';
+import type { LatentMatch } from '../lucid/interop/pair';
 import type { Interpretation } from './types';
 
 /** A dictionary ready to explain one encoder's activations. */
@@ -12,6 +13,11 @@ export interface LoadedDictionary {
   model: LucidModel;
   norm: Record<Modality, NormStats>;
   interpretation: Interpretation | null;
+  /**
+   * For an image SAE and a text SAE opened as a pair: which text latent goes with which image latent,
+   * matched after the fact (src/lucid/interop/pair.ts); null or absent otherwise.
+   */
+  matching?: LatentMatch[] | null;
 }
 
 /** File names of a dictionary bundle (a folder or URL base). */

@@ -45,6 +45,7 @@ export async function openDictionaryFolder(
       model: foreign.model,
       norm: foreign.norm,
       interpretation: interpretation === null ? null : parseInterpretation(interpretation, foreign.model),
+      ...(foreign.format === 'pair' ? { matching: foreign.matching ?? null } : {}),
     };
   } catch (error) {
     disposeLucid(foreign.model);

@@ -6,6 +6,7 @@
 import type { BackendName } from '../backend';
 import type { EncoderInfo, ImageActivations, LoadOptions, TextActivations } from '../clip/encoder';
 import type { LoadFailure } from '../clip/errors';
+import type { LatentMatch } from '../lucid/interop/pair';
 import type { Heatmap, ImageAnalysis, Interpretation, TextAnalysis, TransportView } from '../explain/types';
 
 export interface HubSettings {
@@ -23,6 +24,11 @@ export interface DictionarySummary {
   k: number;
   /** Null when the dictionary ships without interpretation (e.g. freshly trained). */
   interpretation: Interpretation | null;
+  /**
+   * For an image SAE and a text SAE opened as a pair: which text latent goes with which image latent
+   * (matching.json, `lucid match`), or null when the pair has none; absent for every other dictionary.
+   */
+  matching?: LatentMatch[] | null;
 }
 
 /**

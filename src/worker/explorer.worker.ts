@@ -120,6 +120,7 @@ function summaryOf(loaded: LoadedDictionary) {
     nTextPrivate: c.nTextPrivate,
     k: c.k,
     interpretation: loaded.interpretation,
+    ...(loaded.matching === undefined ? {} : { matching: loaded.matching }),
   };
 }
 

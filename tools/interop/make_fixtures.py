@@ -199,8 +199,54 @@ def main():
     bad("sparsify-bad/vision-missing-weights", "cfg.json without sae.safetensors",
         r"sae\.safetensors: missing \(cfg\.json is a sparsify config")
 
+    # --- pairs: an image SAE in image/ and a text SAE in text/, opened as one dictionary (nShared = 0) ---
+    # Made last, so the random draws of the cases above (and their files) stay as they were.
+    pairs = []
+    image_cfg = {"architecture": "topk", "d_in": D_IN, "d_sae": 8, "k": 3, "apply_b_dec_to_input": True,
+                 "normalize_activations": "none", "metadata": {"hook_name": "vision_model.encoder.layers.3"}}
+    image_w = random_sae(rng, 8)
+    text_cfg = {"activation": "topk", "num_latents": 6, "k": 3, "d_in": D_IN}
+    t = random_sae(rng, 6)
+    text_w = {"encoder.weight": np.ascontiguousarray(t["W_enc"].T), "encoder.bias": t["b_enc"], "W_dec": t["W_dec"],
+              "b_dec": t["b_dec"]}
+    # [image latent, text latent, score] in each SAE's own indices, as `lucid match` writes them.
+    matching = {"measure": "centred co-activation", "pairsSeen": 10, "pairs": [[5, 0, 0.9], [2, 3, 0.4], [7, 1, 0.1]]}
+
+    def pair(path, text_cfg=text_cfg, text_w=text_w, matching=matching):
+        folder(f"{path}/image", image_cfg, image_w)
+        folder(f"{path}/text", text_cfg, text_w, "sae.safetensors")
+        if matching is not None:
+            (out / path / "matching.json").write_text(json.dumps(matching) + "\n")
+
+    pair("pair/good")
+    pairs.append({"path": "pair/good", "about": "a SAELens image SAE and a sparsify text SAE, with matching.json",
+                  "k": 3, "imageLatents": 8, "textLatents": 6, "matching": matching["pairs"],
+                  "codesImage": saelens_encode(image_cfg, image_w, x),
+                  "codesText": sparsify_encode(text_cfg, text_w, x)})
+    pair("pair/unmatched", matching=None)
+    pairs.append({"path": "pair/unmatched", "about": "the same pair without matching.json", "k": 3,
+                  "imageLatents": 8, "textLatents": 6, "matching": None,
+                  "codesImage": saelens_encode(image_cfg, image_w, x),
+                  "codesText": sparsify_encode(text_cfg, text_w, x)})
+    pair("pair-bad/other-k", text_cfg={**text_cfg, "k": 2})
+    bad("pair-bad/other-k", "the text SAE keeps 2 latents per row, the image SAE 3",
+        r"text/cfg\.json: k = 2, but image/cfg\.json has k = 3; a pair needs one k")
+    folder("pair-bad/no-text-weights/image", image_cfg, image_w)
+    folder("pair-bad/no-text-weights/text", text_cfg)
+    bad("pair-bad/no-text-weights", "text/ holds a sparsify config without sae.safetensors",
+        r"text/sae\.safetensors: missing \(text/cfg\.json is a sparsify config")
+    folder("pair-bad/no-text/image", image_cfg, image_w)
+    bad("pair-bad/no-text", "an image SAE in image/ and nothing in text/",
+        r"text/cfg\.json: missing \(image/ holds an SAE; a pair needs one in text/ too")
+    pair("pair-bad/matching-out-of-range", matching={**matching, "pairs": [[5, 0, 0.9], [2, 6, 0.4]]})
+    bad("pair-bad/matching-out-of-range", "matching.json names text latent 6 of 6",
+        r"matching\.json: pairs\[1\] names text latent 6, but the text SAE has 6 \(0…5\)")
+    pair("pair-bad/matching-twice", matching={**matching, "pairs": [[5, 0, 0.9], [5, 3, 0.4]]})
+    bad("pair-bad/matching-twice", "matching.json matches image latent 5 twice",
+        r"matching\.json: image latent 5 is matched twice \(pairs\[1\]\)")
+
     manifest = {"about": "made by tools/interop/make_fixtures.py; see docs/interop.md", "dIn": D_IN,
-                "input": [[float(v) for v in row] for row in x], "cases": cases}
+                "input": [[float(v) for v in row] for row in x], "cases": cases, "pairs": pairs}
     (out / "manifest.json").write_text(json.dumps(manifest) + "\n")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"wrote {len(cases)} cases under {out.relative_to(ROOT)} ({size / 1000:.1f} kB)")

@@ -12,7 +12,10 @@ function lacks(summary: DictionarySummary): string | null {
   if (nShared > 0) return null;
   if (nTextPrivate === 0) return 'an image-only SAE: texts fire no neurons, and there are no pairs to align';
   if (nImagePrivate === 0) return 'a text-only SAE: images get no concepts, and there are no pairs to align';
-  return 'no shared latents: image and text neurons are separate, so there is no Pairs plan';
+  const pair = 'an image SAE and a text SAE: no shared latents, so there is no Pairs plan';
+  if (summary.matching === undefined) return pair;
+  if (summary.matching === null) return `${pair}, and no matching.json (make one with lucid match)`;
+  return `${pair}; ${summary.matching.length} text neurons matched to image neurons after the fact (matching.json)`;
 }
 
 /**

@@ -66,10 +66,19 @@ function NeuronSection({ title, neurons, empty }: { title: string; neurons: read
 }
 
 function NeuronItem({ neuron }: { neuron: ScoredLatent }) {
-  const info = useLatentIndex().get(neuron.id);
+  const latents = useLatentIndex();
+  const info = latents.get(neuron.id);
+  // A pair of SAEs: the image neuron matched to this text neuron after the fact maps it on the images.
+  const matched = useAppStore((state) => state.dictionary.summary?.matching?.find((m) => m.text === neuron.id));
   return (
     <li className="neuron">
       <LatentButton id={neuron.id} info={info} score={neuron.score} showKind />
+      {matched !== undefined && (
+        <div className="matched-latent" title={`matched after the fact, score ${matched.score.toFixed(2)}`}>
+          <span className="muted">matched image neuron:</span>
+          <LatentButton id={matched.image} info={latents.get(matched.image)} />
+        </div>
+      )}
       {info !== undefined && (
         <div className="neuron-evidence">
           {info.kind === 'shared' && <PatchEvidence info={info} count={5} size={48} />}

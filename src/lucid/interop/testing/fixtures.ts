@@ -25,11 +25,26 @@ export interface InteropCase {
   codes?: [number, number][][];
 }
 
+/** A good image SAE + text SAE pair (image/ and text/ under `path`). */
+export interface InteropPair {
+  path: string;
+  about: string;
+  k: number;
+  imageLatents: number;
+  textLatents: number;
+  /** matching.json's pairs ([image, text, score] in each SAE's own indices), or null without the file. */
+  matching: [number, number, number][] | null;
+  /** The libraries' own codes of the input rows, each SAE on its tower, in its own indices. */
+  codesImage: [number, number][][];
+  codesText: [number, number][][];
+}
+
 export const interopManifest = JSON.parse(readFileSync(path.join(INTEROP_FIXTURES_DIR, 'manifest.json'), 'utf8')) as {
   dIn: number;
   /** Raw activation rows [2, dIn] the good cases' codes were computed for. */
   input: number[][];
   cases: InteropCase[];
+  pairs: InteropPair[];
 };
 
 /** Reads `relativePath` ('/'-separated) under `dir`; null when it is missing. */
