@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Page, expect, test } from '@playwright/test';
+import { addAnalysedImages, cardSummaries, openApp } from './explorerPage';
 
-const IMAGES = path.resolve('e2e/fixtures/images');
 const INTEROP = path.resolve('e2e/fixtures/interop');
 const EMBEDDED_MODEL = path.resolve('public/models/emoji-clip');
 const SHIPPED_DICTIONARY = path.resolve('public/dictionaries/emoji-clip');
@@ -30,29 +30,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
-
-async function openApp(page: Page) {
-  await page.goto('/?backend=wasm');
-  await expect(page.getByTestId('dictionary-status')).toHaveAttribute('data-dictionary', 'ready', { timeout: 120_000 });
-}
-
-async function addAnalysedImages(page: Page, files: string[], total = files.length) {
-  await page.getByRole('tab', { name: 'Images' }).click();
-  await page.getByLabel('Add images').setInputFiles(files.map((file) => path.join(IMAGES, file)));
-  await expect(page.locator('canvas.heatmap')).toHaveCount(total, { timeout: 60_000 });
-}
-
-/** Each card's file name and first concept. */
-function cardSummaries(page: Page) {
-  return page
-    .locator('.image-card')
-    .evaluateAll((cards) =>
-      cards.map((card) => [
-        card.querySelector('img')?.getAttribute('alt') ?? '',
-        card.querySelector('.concept-list li')?.textContent ?? null,
-      ]),
-    );
-}
 
 const openDictionaryFolder = (page: Page, folder: string) =>
   page.getByLabel('Open dictionary folder…').setInputFiles(folder);
@@ -78,6 +55,8 @@ test('a SAELens and a sparsify SAE open from folders: the images are analysed wi
   );
   await page.getByRole('tab', { name: 'Pairs' }).click();
   await expect(page.getByTestId('no-pairs')).toContainText('there is no Pairs plan');
+  await page.getByRole('tab', { name: 'Concepts' }).click();
+  await expect(page.getByText('This dictionary has no interpretation file')).toBeVisible();
   await page.getByRole('tab', { name: 'Images' }).click();
 
   await openDictionaryFolder(page, path.join(INTEROP, 'sparsify/vision_model.encoder.layers.3'));

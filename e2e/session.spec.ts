@@ -1,32 +1,7 @@
 import path from 'node:path';
 import { type BrowserContext, type Page, expect, test } from '@playwright/test';
-
-const IMAGES = path.resolve('e2e/fixtures/images');
+import { IMAGES, addAnalysedImages, cardSummaries, openApp } from './explorerPage';
 const HUB_MODEL_LABEL = 'CLIP ViT-B/16 (OpenAI, via Xenova)';
-
-/** WASM: the same app on two shared cores, without SwiftShader's shader compiles. */
-async function openApp(page: Page, hash = '') {
-  await page.goto(`/?backend=wasm${hash}`);
-  await expect(page.getByTestId('dictionary-status')).toHaveAttribute('data-dictionary', 'ready', { timeout: 120_000 });
-}
-
-async function addAnalysedImages(page: Page, files: string[]) {
-  await page.getByRole('tab', { name: 'Images' }).click();
-  await page.getByLabel('Add images').setInputFiles(files.map((file) => path.join(IMAGES, file)));
-  await expect(page.locator('canvas.heatmap')).toHaveCount(files.length, { timeout: 60_000 });
-}
-
-/** What each card shows: its file name and its first concept (a card without an analysis has none). */
-function cardSummaries(page: Page) {
-  return page
-    .locator('.image-card')
-    .evaluateAll((cards) =>
-      cards.map((card) => [
-        card.querySelector('img')?.getAttribute('alt') ?? '',
-        card.querySelector('.concept-list li')?.textContent ?? null,
-      ]),
-    );
-}
 
 async function switchToHubModel(page: Page) {
   await page.getByLabel('Model', { exact: true }).selectOption({ label: HUB_MODEL_LABEL });
