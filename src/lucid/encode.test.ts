@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, privateRange } from './config';
-import { decode, encode, encodeSparse, preActivations, topKDense } from './encode';
+import { composedPreActivations, decode, encode, encodeSparse, preActivations, topKDense } from './encode';
 import { createLucid, disposeLucid, type LucidModel } from './model';
 import { gaussianArray, makeGaussian, makeRng } from './random';
 import { useBackend } from './testing/backend';
@@ -84,5 +84,38 @@ describe('encode', () => {
     const gradient = tf.grad((p: tf.Tensor) => topKDense(p as tf.Tensor2D, 2).sum())(pre);
     expect(Array.from(await gradient.data())).toEqual([0, 1, 0, 1]);
     tf.dispose([pre, gradient]);
+  });
+
+  it('fuses the encoder into one node with the composition’s values and gradients, leaving no tensors', async () => {
+    // A private cap that binds (kPrivate 2 of 6 image-private latents) and non-zero biases.
+    const capped = makeConfig(
+      { dImage: 16, dText: 12 },
+      { nShared: 24, nImagePrivate: 6, nTextPrivate: 5, k: 5, kPrivate: 2 },
+    );
+    const m = createLucid(capped, 3);
+    m.image.bPre.assign(tf.randomNormal([16], 0, 0.3, 'float32', 5));
+    m.image.bEnc.assign(tf.randomNormal([35], 0, 0.1, 'float32', 6));
+    const x = tf.tensor2d(gaussianArray(9 * 16, gaussian), [9, 16]);
+    // Any downstream use: a weighted sum of the pre-activations (weights fixed, random).
+    const weights = tf.randomNormal([9, 35], 0, 1, 'float32', 7);
+    const loss = (f: typeof preActivations) => () => tf.sum(tf.mul(f(m, 'image', x), weights)) as tf.Scalar;
+    const vars = [m.image.wEnc, m.image.bEnc, m.image.bPre] as tf.Variable[];
+    const before = tf.memory().numTensors;
+    const fused = tf.variableGrads(loss(preActivations), vars);
+    const composed = tf.variableGrads(loss(composedPreActivations), vars);
+    expect(fused.value.dataSync()[0]).toBeCloseTo(composed.value.dataSync()[0], 4);
+    for (const v of vars) {
+      const [a, b] = [fused.grads[v.name].dataSync(), composed.grads[v.name].dataSync()];
+      expect(a.length).toBe(b.length);
+      const scale = Math.max(...Array.from(b, Math.abs), 1e-6);
+      a.forEach((value, i) => expect(Math.abs(value - b[i]) / scale).toBeLessThan(1e-5));
+      expect(Math.max(...Array.from(a, Math.abs))).toBeGreaterThan(0);
+    }
+    tf.dispose([fused.value, composed.value, ...Object.values(fused.grads), ...Object.values(composed.grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    const values = [preActivations(m, 'image', x), composedPreActivations(m, 'image', x)];
+    expect(Array.from(values[0].dataSync())).toEqual(Array.from(values[1].dataSync()));
+    tf.dispose([...values, x, weights]);
+    disposeLucid(m);
   });
 });

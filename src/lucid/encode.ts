@@ -32,11 +32,48 @@ export const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 /**
- * ReLU pre-activations before Top-K, with the latents the modality may not use set to 0.
- * @param x normalised activations [n, d]
+ * ReLU pre-activations before Top-K, with the latents the modality may not use set to 0 and the
+ * private cap applied: `pre = ReLU((x − b_pre) · W_enc + b_enc) ⊙ allowed ⊙ cap`.
+ *
+ * One custom-gradient node instead of five taped ops (sub, matMul, add, ReLU, two masks). Its backward
+ * keeps only `x − b_pre` [n, d] and where `pre` is positive (a bool mask, 1 byte an entry, not the four
+ * float [n, m] tensors the taped ops held), and it computes no gradient for `x`: x is data, and b_pre's
+ * gradient is −W_enc · Σ_rows g, a matrix–vector product instead of the [n, m] · [m, d] one that
+ * ∂/∂x would cost. Same values and gradients as the composition (encode.test.ts).
+ * @param x normalised activations [n, d] (a constant: no gradient flows to it)
  * @returns [n, m]
  */
 export function preActivations(model: LucidModel, modality: Modality, x: tf.Tensor2D): tf.Tensor2D {
+  const p = model[modality];
+  const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [wEnc, bEnc, bPre, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const centred = tf.sub(x, bPre) as tf.Tensor2D;
+    const value = tf.tidy(() => {
+      const relu = tf.mul(tf.matMul(centred, wEnc).add(bEnc).relu(), model.allowed[modality]) as tf.Tensor2D;
+      return capPrivate(model, modality, relu);
+    });
+    const open = tf.greater(value, 0);
+    save([centred, open, wEnc]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xc, mask, w] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const g = tf.mul(dy, tf.cast(mask, 'float32')) as tf.Tensor2D;
+        const dBias = tf.sum(g, 0) as tf.Tensor1D;
+        const dWeights = tf.matMul(xc.transpose(), g);
+        const dShift = tf.neg(tf.matMul(w, dBias.reshape([-1, 1]))).reshape([-1]);
+        return [dWeights, dBias, dShift];
+      },
+    };
+  });
+  return fused(p.wEnc, p.bEnc, p.bPre) as tf.Tensor2D;
+}
+
+/**
+ * {@link preActivations} as the composition of taped ops it replaces (the reference its gradients are
+ * checked against in encode.test.ts).
+ */
+export function composedPreActivations(model: LucidModel, modality: Modality, x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const p = model[modality];
     const pre = matMul(tf.sub(x, p.bPre) as tf.Tensor2D, p.wEnc)
