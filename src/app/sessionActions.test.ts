@@ -11,6 +11,7 @@ import {
   switchDictionary,
   switchModel,
 } from './sessionActions';
+import { selectLatent } from './selectionActions';
 import { modelLabel } from './sessionSlice';
 import { useAppStore } from './store';
 import { deferred, fakePort, imageFile as file } from './testing/fakePort';
@@ -91,6 +92,23 @@ describe('session actions', () => {
     const source = port.switchSession.mock.calls[1][0].dictionary;
     expect(source?.kind).toBe('folder');
     expect(source?.kind === 'folder' && Object.keys(source.folder.files)).toEqual(['image/cfg.json']);
+  });
+
+  it('keeps the selected latent for a dictionary of the same layout and drops it for another', async () => {
+    const port = fakePort();
+    await switchModel(port, EMBEDDED_MODEL_ID, 'wasm');
+    selectLatent(3);
+    await switchDictionary(port, 'fine-tuned', { kind: 'url', base: '/tuned' });
+    expect(useAppStore.getState().explorer.selectedLatent).toBe(3);
+    const summary = { source: 'sae', nShared: 0, nImagePrivate: 8, nTextPrivate: 0, k: 3, interpretation: null };
+    port.loadDictionary.mockResolvedValueOnce(summary);
+    await switchDictionary(port, 'sae', { kind: 'url', base: '/sae' });
+    expect(useAppStore.getState().explorer.selectedLatent).toBeNull();
+    // An id the new dictionary does not have is dropped even at the first load.
+    useAppStore.setState(useAppStore.getInitialState(), true);
+    selectLatent(9);
+    await switchModel(fakePort(), EMBEDDED_MODEL_ID, 'wasm');
+    expect(useAppStore.getState().explorer.selectedLatent).toBeNull();
   });
 
   it('uses a hub model without a pretrained dictionary and marks the dictionary unavailable', async () => {

@@ -8,10 +8,11 @@ import { type BackendName, clipDeviceFor } from '../backend';
 import { findCatalogEntry } from '../clip/catalog';
 import { describeLoadFailure, type LoadFailure } from '../clip/errors';
 import { filesFromInput, folderName } from '../training/folderSource';
-import type { DictionarySource, PickedFolder, SessionOutcome, SessionRequest } from '../worker/api';
+import type { DictionarySource, DictionarySummary, PickedFolder, SessionOutcome, SessionRequest } from '../worker/api';
 import type { ExplorerPort } from './explorerApi';
 import { analyseWaitingImages, requeueImages } from './imageActions';
 import { addProgressEvent } from './progress';
+import { selectLatent } from './selectionActions';
 import type { DictionaryState, ModelState, SwitchState } from './sessionSlice';
 import { useAppStore } from './store';
 
@@ -190,12 +191,27 @@ function commit(outcome: Extract<SessionOutcome, { ok: true }>, request: Session
   }
   const base = request.dictionary?.kind === 'url' ? request.dictionary.base : null;
   if (outcome.dictionary !== null) {
+    keepSelectionIfItMeansTheSame(useAppStore.getState().dictionary.summary, outcome.dictionary);
     setDictionary({ status: 'ready', base, summary: outcome.dictionary, error: null });
   } else if (outcome.dictionaryFailure !== null) {
     setDictionary({ status: 'failed', base, summary: null, error: outcome.dictionaryFailure.message });
   } else {
     setDictionary({ status: 'unavailable', base: null, summary: null, error: null });
   }
+}
+
+/**
+ * A latent id names a concept of one dictionary only. The selection stays when the new dictionary has the
+ * same layout (the Train tab's fine-tune of the one in use, or the first load, which may come with a latent
+ * from the URL) and is dropped otherwise, or when the id does not exist in the new one; the first image
+ * analysed then selects its top latent again (imageActions.ts).
+ */
+function keepSelectionIfItMeansTheSame(previous: DictionarySummary | null, next: DictionarySummary): void {
+  const selected = useAppStore.getState().explorer.selectedLatent;
+  if (selected === null) return;
+  const layout = (d: DictionarySummary) => [d.nShared, d.nImagePrivate, d.nTextPrivate].join();
+  const latents = next.nShared + next.nImagePrivate + next.nTextPrivate;
+  if (selected >= latents || (previous !== null && layout(previous) !== layout(next))) selectLatent(null);
 }
 
 /** Forgets the last failed switch's message. */
