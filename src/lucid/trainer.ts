@@ -3,6 +3,7 @@ import { type HostPairBatch, type PairBatch, disposeBatch, toBatchTensors } from
 import { latentCount, MODALITIES } from './config';
 import { LOSS_TERM_NAMES, type LossTermName, lucidLoss } from './losses';
 import { type LucidModel, setDecoderNormToUnitNorm, trainableVariables } from './model';
+import { leanAdam } from './leanAdam';
 import type { DecodePath } from './sparseDecode';
 
 /** Loss terms of a step as plain numbers. */
@@ -71,7 +72,8 @@ export interface TrainerOptions {
 /** A trainer with Adam at the configuration's learning rate. */
 export function createTrainer(model: LucidModel, options: TrainerOptions = {}): Trainer {
   const decodePath = options.decodePath ?? 'auto';
-  const optimizer = tf.train.adam(model.config.learningRate);
+  // tfjs' Adam with a tidy per variable: the same updates, without holding every variable's temporaries at once.
+  const optimizer = leanAdam(model.config.learningRate);
   const variables = trainableVariables(model);
   const decoderNames = new Set(MODALITIES.map((modality) => model[modality].wDec.name));
   const decoders = new Map(MODALITIES.map((modality) => [model[modality].wDec.name, model[modality].wDec]));
