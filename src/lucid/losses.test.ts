@@ -162,6 +162,36 @@ describe('LUCID loss gradients', () => {
     disposeBatch(batch);
   });
 
+  it('skip AuxK when told no latent is dead, with the same terms and gradients as an all-alive mask', () => {
+    const batch = toBatchTensors(config, world.sample(3).batch);
+    const alive = tf.zeros([20]) as tf.Tensor1D;
+    const run = (dead: tf.Tensor1D | null) => {
+      const { value, grads } = tf.variableGrads(() => lucidLoss(model, batch, dead).total);
+      const out = {
+        total: value.dataSync()[0],
+        grads: Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, g.dataSync()])),
+      };
+      tf.dispose([value, ...Object.values(grads)]);
+      return out;
+    };
+    const masked = run(alive);
+    const skipped = run(null);
+    expect(skipped.total).toBe(masked.total);
+    expect(Object.keys(skipped.grads).sort()).toEqual(Object.keys(masked.grads).sort());
+    for (const [name, gradient] of Object.entries(masked.grads)) {
+      expect(Array.from(skipped.grads[name]), name).toEqual(Array.from(gradient));
+    }
+    // With a dead latent AuxK is computed, and skipping it would change the objective.
+    const dead = tf
+      .oneHot(tf.tensor1d([2], 'int32'), 20)
+      .reshape([20])
+      .toFloat() as tf.Tensor1D;
+    const aux = tf.tidy(() => lucidLoss(model, batch, dead).auxImage.dataSync()[0]);
+    expect(aux).toBeGreaterThan(0);
+    tf.dispose([alive, dead]);
+    disposeBatch(batch);
+  });
+
   it('treat the transport plan as fixed: d(Σ P C)/dA equals Σ P₀ ∂C/∂A', () => {
     const [bi, np, ms, t] = [2, 6, 12, 4];
     const imageValues = gaussianArray(bi * np * ms, gaussian).map(Math.abs);

@@ -276,13 +276,14 @@ export type LossTermName = (typeof LOSS_TERM_NAMES)[number];
 
 /**
  * The LUCID objective on one batch (METHOD.md, "Losses").
- * @param dead 1 for latents currently dead [m] (AuxK targets)
+ * @param dead 1 for latents currently dead [m] (AuxK targets); null when the caller knows no latent is
+ *   dead, which skips AuxK's [n, m] · [m, d] products (the terms are then 0, as AuxK gives with no dead latent)
  * @param path how Top-K codes are decoded; every path gives the same terms and gradients
  */
 export function lucidLoss(
   model: LucidModel,
   batch: PairBatch,
-  dead: tf.Tensor1D,
+  dead: tf.Tensor1D | null,
   path: DecodePath = 'auto',
 ): LossTerms {
   return tf.tidy(() => {
@@ -294,7 +295,7 @@ export function lucidLoss(
     const preImage = preActivations(model, 'image', xImage);
     const image = reconstruct(model, 'image', preImage, config.k, path);
     const fvuImage = fvu(xImage, image.xHat);
-    const auxImage = auxKLoss(model, 'image', xImage, image.xHat, preImage, dead, undefined, path);
+    const auxImage = dead ? auxKLoss(model, 'image', xImage, image.xHat, preImage, dead, undefined, path) : zero;
     let fired = image.fired;
     let tokenCount: tf.Scalar = tf.scalar(pairs * np);
     let fvuText = zero;
@@ -309,7 +310,7 @@ export function lucidLoss(
       const preText = preActivations(model, 'text', xText);
       const text = reconstruct(model, 'text', preText, config.k, path, weight);
       fvuText = fvu(xText, text.xHat, weight);
-      auxText = auxKLoss(model, 'text', xText, text.xHat, preText, dead, weight, path);
+      if (dead) auxText = auxKLoss(model, 'text', xText, text.xHat, preText, dead, weight, path);
       fired = tf.maximum(fired, text.fired);
       tokenCount = tokenCount.add(tf.sum(weight));
 

@@ -84,6 +84,28 @@ describe('trainer', () => {
     expect(await trainer.readDeadFraction()).toBe(0);
   });
 
+  it('skips AuxK only while no latent can be dead, and turns it on once one can', async () => {
+    // Many latents and a short fuse, so some of them die within a few steps.
+    const wide = makeConfig({ dImage: 16, dText: 12 }, { ...config, nShared: 96, deadAfterTokens: 150 });
+    model = createLucid(wide, 6);
+    trainer = createTrainer(model);
+    const batches = Array.from({ length: 10 }, () => world.sample(6).batch);
+    const tokens = (b: (typeof batches)[number]) => 6 * 9 + b.captions!.tokenMask.reduce((a, c) => a + c, 0);
+    let seen = 0;
+    let firstAux = -1;
+    for (const [i, batch] of batches.entries()) {
+      const canBeDead = seen > wide.deadAfterTokens;
+      trainer.step(batch);
+      const losses = await trainer.readLosses();
+      if (!canBeDead) expect(losses.auxImage + losses.auxText, `step ${i}`).toBe(0);
+      else if (firstAux < 0 && losses.auxImage > 0) firstAux = i;
+      seen += tokens(batch);
+    }
+    expect(await trainer.readDeadFraction()).toBeGreaterThan(0);
+    // 150 tokens at about 100 a step: no latent can be dead before the third step.
+    expect(firstAux).toBeGreaterThanOrEqual(2);
+  });
+
   it('trains on images alone when a batch has no captions', async () => {
     start(4);
     const { batch } = world.sample(4);

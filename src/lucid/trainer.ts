@@ -48,6 +48,12 @@ export interface Trainer {
   dispose(): void;
 }
 
+function largest(values: ArrayLike<number>): number {
+  let most = 0;
+  for (let i = 0; i < values.length; i++) most = Math.max(most, values[i]);
+  return most;
+}
+
 function isHostBatch(batch: PairBatch | HostPairBatch): batch is HostPairBatch {
   return batch.patches instanceof Float32Array;
 }
@@ -80,10 +86,26 @@ export function createTrainer(model: LucidModel, options: TrainerOptions = {}): 
   const tokensSinceFired = tf.tidy(() => tf.variable(tf.zeros([latentCount(model.config)]), false));
   let lastLosses: tf.Tensor1D = tf.zeros([LOSS_TERM_NAMES.length]);
   let stepCount = 0;
+  // An upper bound, kept on the host, of the largest tokens-since-fired counter: it grows by each step's
+  // tokens and is lowered to the true maximum whenever the counters are read. While it is at most
+  // deadAfterTokens no latent can be dead and AuxK, whose loss and gradients are then exactly 0, is
+  // skipped: at ViT-B/16 size its dense [n, m] · [m, d] products are half a step's arithmetic.
+  let counterBound = 0;
 
-  function stepOnTensors(batch: PairBatch): void {
+  /** The counters, lowering the bound to their maximum plus what steps taken since the read added. */
+  async function readCounters(): Promise<Float32Array> {
+    const boundAtRead = counterBound;
+    const counts = (await tokensSinceFired.data()) as Float32Array;
+    counterBound = Math.min(counterBound, largest(counts) + (counterBound - boundAtRead));
+    return counts;
+  }
+
+  function stepOnTensors(batch: PairBatch, tokenBound: number): void {
     const losses = tf.tidy(() => {
-      const dead = tokensSinceFired.greater(model.config.deadAfterTokens).toFloat() as tf.Tensor1D;
+      const dead =
+        counterBound > Math.fround(model.config.deadAfterTokens)
+          ? (tokensSinceFired.greater(model.config.deadAfterTokens).toFloat() as tf.Tensor1D)
+          : null;
       let kept: tf.Tensor[] = [];
       const { grads } = tf.variableGrads(() => {
         const terms = lucidLoss(model, batch, dead, decodePath);
@@ -109,6 +131,8 @@ export function createTrainer(model: LucidModel, options: TrainerOptions = {}): 
     setDecoderNormToUnitNorm(model);
     lastLosses.dispose();
     lastLosses = losses as tf.Tensor1D;
+    // Each float32 addition to a counter rounds by at most 2^-24 of the sum: grow the bound by that too.
+    counterBound = (counterBound + tokenBound) * (1 + 2 ** -23);
     stepCount++;
   }
 
@@ -118,10 +142,16 @@ export function createTrainer(model: LucidModel, options: TrainerOptions = {}): 
       return stepCount;
     },
     step(batch) {
-      if (!isHostBatch(batch)) return stepOnTensors(batch);
+      if (!isHostBatch(batch)) {
+        // At most every patch and every caption position counts.
+        const [pairs, patches] = batch.patches.shape;
+        return stepOnTensors(batch, pairs * (patches + (batch.captions?.tokens.shape[1] ?? 0)));
+      }
       const tensors = toBatchTensors(model.config, batch);
+      let tokens = batch.pairs * batch.grid[0] * batch.grid[1];
+      for (const real of batch.captions?.tokenMask ?? []) tokens += real;
       try {
-        stepOnTensors(tensors);
+        stepOnTensors(tensors, tokens);
       } finally {
         disposeBatch(tensors);
       }
@@ -131,10 +161,10 @@ export function createTrainer(model: LucidModel, options: TrainerOptions = {}): 
       return Object.fromEntries(LOSS_TERM_NAMES.map((name, i) => [name, values[i]])) as LossValues;
     },
     async readTokensSinceFired() {
-      return (await tokensSinceFired.data()) as Float32Array;
+      return readCounters();
     },
     async readDeadFraction() {
-      const counts = await tokensSinceFired.data();
+      const counts = await readCounters();
       let dead = 0;
       for (const count of counts) if (count > model.config.deadAfterTokens) dead++;
       return dead / counts.length;
@@ -146,7 +176,7 @@ export function createTrainer(model: LucidModel, options: TrainerOptions = {}): 
       return {
         steps: stepCount,
         adamIterations,
-        tokensSinceFired: (await tokensSinceFired.data()).slice() as Float32Array,
+        tokensSinceFired: (await readCounters()).slice(),
         moments: await Promise.all(
           moments.map(async ({ name, tensor }) => ({
             name,
@@ -183,6 +213,7 @@ export function createTrainer(model: LucidModel, options: TrainerOptions = {}): 
         tf.dispose(weights.map((w) => w.tensor));
       }
       tokensSinceFired.assign(tf.tensor1d(state.tokensSinceFired));
+      counterBound = largest(state.tokensSinceFired);
       stepCount = state.steps;
     },
     dispose() {
