@@ -3,9 +3,10 @@
 
 It mirrors src/lucid/trainer.ts `step()` and src/lucid/losses.ts `lucidLoss` term by term, so that
 ms per step here and in tfjs measure the same work: both encoders (ReLU pre-activations, Top-K),
-both decoders, FVU per modality, AuxK on dead latents, Guided Cross-Modal Transport (B² log-domain
+both decoders (private latents capped at kPrivate), FVU per modality, AuxK on dead latents (skipped
+while none is), Guided Cross-Modal Transport (B² log-domain
 Sinkhorn problems with a dustbin row and column, energy marginals, grid smoothing, plan held fixed),
-the batch contrast, one backward pass, the decoder-gradient projection, Adam and decoder
+alignment on the top-alignK codes, the batch contrast, one backward pass, the decoder-gradient projection, Adam and decoder
 renormalisation, and the tokens-since-fired counter.
 
 Benchmark (bench/trainingThroughput.ts runs it with BENCH_REFERENCE=1):
@@ -66,6 +67,8 @@ def default_config():
         "nImagePrivate": 64,
         "nTextPrivate": 64,
         "k": 16,
+        "kPrivate": 4,
+        "alignK": 32,
         "kAux": 64,
         "deadAfterTokens": 100_000,
         "auxWeight": 1 / 32,
@@ -156,17 +159,41 @@ def create_lucid(config, seed):
 # --- encode.ts ---------------------------------------------------------------------------------
 
 
+def private_range(config, modality):
+    """privateRange: the modality's private latents [start, end)."""
+    start = config["nShared"] if modality == "image" else config["nShared"] + config["nImagePrivate"]
+    size = config["nImagePrivate"] if modality == "image" else config["nTextPrivate"]
+    return start, start + size
+
+
+def cap_private(model, modality, pre):
+    """capPrivate: keeps each row's kPrivate largest private entries and zeroes the other private ones."""
+    start, end = private_range(model.config, modality)
+    k_private = model.config["kPrivate"]
+    if k_private >= end - start or pre.shape[0] == 0:
+        return pre
+    with torch.no_grad():
+        mask = torch.ones_like(pre)
+        mask[:, start:end] = 0 if k_private <= 0 else top_k_mask(pre[:, start:end], k_private)
+    return pre * mask
+
+
 def pre_activations(model, modality, x):
-    """ReLU((x − b_pre) · W_enc + b_enc) ⊙ allowed. x [n, d] → [n, m]."""
+    """ReLU((x − b_pre) · W_enc + b_enc) ⊙ allowed, private entries capped. x [n, d] → [n, m]."""
     pre = torch.relu((x - model.p(modality, "b_pre")) @ model.p(modality, "W_enc") + model.p(modality, "b_enc"))
-    return pre * model.allowed[modality]
+    return cap_private(model, modality, pre * model.allowed[modality])
+
+
+def top_k_mask(pre, k):
+    """1 where an entry is among its row's k largest (ties at the k-th value included)."""
+    kth = torch.topk(pre, k, dim=1).values.min(dim=1, keepdim=True).values
+    return (pre >= kth).to(pre.dtype)
 
 
 def top_k_dense(pre, k):
     """Keeps each row's k largest entries (ties at the k-th value included); the mask is a constant."""
     with torch.no_grad():
-        kth = torch.topk(pre, k, dim=1).values.min(dim=1, keepdim=True).values
-        mask = (pre >= kth).to(pre.dtype)
+        mask = top_k_mask(pre, k)
     return pre * mask
 
 
@@ -188,7 +215,10 @@ def fvu(x, x_hat, weight=None):
 
 
 def aux_k_loss(model, modality, x, x_hat, pre, dead, weight=None):
-    """AuxK (Gao et al. 2024, §A.2): the dead latents' top-kAux codes explain the fixed residual."""
+    """AuxK (Gao et al. 2024, §A.2): the dead latents' top-kAux codes explain the fixed residual.
+    dead is None where no latent can be dead (createTrainer's bound): AuxK is then 0 and skipped."""
+    if dead is None:
+        return torch.zeros(())
     dead_allowed = dead * model.allowed[modality]
     k_aux = min(model.config["kAux"], pre.shape[1])
     codes = top_k_dense(pre * dead_allowed, k_aux)
@@ -331,8 +361,15 @@ def lucid_loss(model, batch, dead, smoothing):
     gcmt, contrast = zero, zero
     ms = config["nShared"]
     if ms > 0 and (config["gcmtWeight"] > 0 or config["contrastWeight"] > 0):
-        shared_image = pre_image[:, :ms].reshape(pairs, np_, ms)
-        shared_text = pre_text[:, :ms].reshape(pairs, length, ms)
+        # The top-alignK codes (the main Top-K codes where alignK <= k), or the dense pre-activations.
+        def align_codes(pre, z):
+            align_k = min(config["alignK"], pre.shape[1])
+            if config["alignK"] <= 0:
+                return pre
+            return z if align_k <= config["k"] else top_k_dense(pre, align_k)
+
+        shared_image = align_codes(pre_image, z_image)[:, :ms].reshape(pairs, np_, ms)
+        shared_text = align_codes(pre_text, z_text)[:, :ms].reshape(pairs, length, ms)
         matched, total_cost = guided_transport(model, shared_image, shared_text, batch.align_mask, smoothing)
         gcmt = torch.diagonal(matched).mean()
         if pairs > 1:
@@ -396,7 +433,8 @@ class Trainer:
     def step(self, batch):
         model = self.model
         dead = (self.tokens_since_fired > model.config["deadAfterTokens"]).to(torch.float32)
-        terms, fired, token_count = self.gradients(batch, dead)
+        # As createTrainer: no AuxK while no latent is dead (tfjs knows that from a bound of the counters).
+        terms, fired, token_count = self.gradients(batch, dead if bool(dead.any()) else None)
         self.optimizer.step()
         with torch.no_grad():
             for modality in MODALITIES:
