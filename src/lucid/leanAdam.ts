@@ -13,13 +13,76 @@ interface AdamInternals {
   incrementIterations(): void;
 }
 
+/** The parts of tfjs-backend-wasm 4.22's BackendWasm that an in-place update reads. */
+interface WasmInternals {
+  wasm: { HEAPU8: Uint8Array };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
+  refCount(dataId: object): number;
+}
+
 /**
- * tfjs' Adam, with one change: each variable is updated in a `tf.tidy` of its own. tfjs runs the whole
- * update in one tidy, so the eleven temporaries of every variable's update live until the last variable is
- * done; at ViT-B/16 size (four [768|512, 16,384] matrices) that added 1.7 GB to a training step's peak,
- * which tfjs' 4 GiB WASM heap could not spare. The same ops in the same order, the same moments, names
- * and iteration count (so `getWeights`/`setWeights` and checkpoints are unchanged): trained weights are
- * bit-identical to `tf.train.adam`'s (leanAdam.test.ts).
+ * A float32 tensor's values as a view of tfjs' WASM heap (no copy); null on another backend, or, for a
+ * view to write, when another tensor shares its memory (writing would change that tensor too).
+ */
+function wasmHeapView(tensor: tf.Tensor, writable: boolean): Float32Array | null {
+  if (tf.getBackend() !== 'wasm' || tensor.dtype !== 'float32') return null;
+  const backend = tf.backend() as unknown as WasmInternals;
+  const offset = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
+  if (offset == null || (writable && backend.refCount(tensor.dataId) !== 1)) return null;
+  return new Float32Array(backend.wasm.HEAPU8.buffer, offset, tensor.size);
+}
+
+const f32 = Math.fround;
+
+/** Adam's constants of one update, as the float32 scalars tfjs' ops would use. */
+interface AdamConstants {
+  beta1: number;
+  beta2: number;
+  oneMinusBeta1: number;
+  oneMinusBeta2: number;
+  /** 1 − β1ᵗ and 1 − β2ᵗ, the bias corrections. */
+  accDiv1: number;
+  accDiv2: number;
+  epsilon: number;
+  negLr: number;
+}
+
+/**
+ * Adam's update of one variable in one pass over its weights, moments and gradient (the moments in
+ * place, the weights into `updated`, see {@link LeanAdamOptimizer}): tfjs'
+ * formula in tfjs' order, computed in double precision and stored as float32. Each stored value is
+ * within a float32 rounding or two of what tfjs' eleven float32 ops give (leanAdam.test.ts);
+ * rounding every op to float32 as well (Math.fround) made the pass 2.4× slower.
+ */
+function adamOnePass(
+  value: Float32Array,
+  updated: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  g: Float32Array,
+  c: AdamConstants,
+): void {
+  const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, accDiv1, accDiv2, epsilon, negLr } = c;
+  for (let i = 0; i < value.length; i++) {
+    const gi = g[i];
+    const mi = m[i] * beta1 + gi * oneMinusBeta1;
+    const vi = v[i] * beta2 + gi * gi * oneMinusBeta2;
+    m[i] = mi;
+    v[i] = vi;
+    updated[i] = value[i] + (negLr * (m[i] / accDiv1)) / (Math.sqrt(v[i] / accDiv2) + epsilon);
+  }
+}
+
+/**
+ * tfjs' Adam, with two changes. Each variable is updated on its own: tfjs runs the whole update in one
+ * tidy, so the eleven temporaries of every variable's update live until the last variable is done; at
+ * ViT-B/16 size (four [768|512, 16,384] matrices) that added 1.7 GB to a training step's peak, which
+ * tfjs' 4 GiB WASM heap could not spare. And on the WASM backend each variable is updated in one
+ * JavaScript pass over its memory ({@link adamOnePass}; 42 M weights: 0.28-0.41 s in Node instead of
+ * 0.4-1.1 s of tfjs ops); elsewhere, or where a moment shares its memory with another tensor, tfjs'
+ * ops run in a tidy of their own. The same moments, names and iteration count (so `getWeights`/`setWeights` and checkpoints are
+ * unchanged); trained weights equal `tf.train.adam`'s to float32 rounding (leanAdam.test.ts).
  */
 export class LeanAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
@@ -30,6 +93,21 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
     tf.tidy(() => {
       const oneMinusAccBeta1 = tf.sub(1, adam.accBeta1);
       const oneMinusAccBeta2 = tf.sub(1, adam.accBeta2);
+      // On tfjs' WASM backend the update is one pass over its heap instead of eleven ops, each of which
+      // allocated and wrote a tensor of the variable's size (at ViT-B/16 size, 42 M weights).
+      const constants =
+        tf.getBackend() === 'wasm'
+          ? {
+              beta1: f32(adam.beta1),
+              beta2: f32(adam.beta2),
+              oneMinusBeta1: f32(1 - adam.beta1),
+              oneMinusBeta2: f32(1 - adam.beta2),
+              accDiv1: oneMinusAccBeta1.dataSync()[0],
+              accDiv2: oneMinusAccBeta2.dataSync()[0],
+              epsilon: f32(adam.epsilon),
+              negLr: f32(-adam.learningRate),
+            }
+          : null;
       names.forEach((name, i) => {
         const value = tf.engine().registeredVariables[name];
         adam.accumulatedFirstMoment[i] ??= {
@@ -42,6 +120,26 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
         };
         const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
         if (gradient == null) return;
+        if (constants) {
+          const views = [
+            wasmHeapView(value, false),
+            wasmHeapView(adam.accumulatedFirstMoment[i]!.variable, true),
+            wasmHeapView(adam.accumulatedSecondMoment[i]!.variable, true),
+            wasmHeapView(gradient, false),
+          ];
+          if (views.every((view) => view !== null)) {
+            // The weights go to a new tensor, not over the old: tfjs' WASM matMul keeps its weights packed
+            // per tensor (XNNPACK operators cached by data id), so a weight changed in place would be
+            // multiplied as it was. The moments are only read here.
+            const backend = tf.backend() as unknown as WasmInternals;
+            const updated = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(value.shape, 'float32'));
+            const [w, m, v, g] = views as Float32Array[];
+            adamOnePass(w, wasmHeapView(updated, true)!, m, v, g, constants);
+            value.assign(updated);
+            updated.dispose();
+            return;
+          }
+        }
         tf.tidy(() => {
           const firstMoment = adam.accumulatedFirstMoment[i]!.variable;
           const secondMoment = adam.accumulatedSecondMoment[i]!.variable;
