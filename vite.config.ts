@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
 import { type Plugin, defineConfig } from 'vite';
+import { tfjsWasmThreads } from './tools/vite/tfjsWasmThreads';
 
 /**
  * Port of `vite preview` (`npm start`, and the Playwright e2e tests). `LUCID_PORT` and `LUCID_DIST`
@@ -85,14 +86,16 @@ export const PREVIEW_HEADERS: Record<string, string> = {
   ...CROSS_ORIGIN_ISOLATION_HEADERS,
 };
 
-export default defineConfig(({ mode }) => ({
-  plugins: [react(), contentSecurityPolicy()],
-  worker: { format: 'es' as const },
+export default defineConfig(({ command, mode }) => ({
+  plugins: [react(), contentSecurityPolicy(), tfjsWasmThreads()],
+  worker: { format: 'es' as const, plugins: () => [tfjsWasmThreads()] },
+  // Whether tfjs' WASM loader was rewritten to start its threads without `blob:` (src/backend.ts).
+  define: { __LUCID_TFJS_WASM_THREADS__: JSON.stringify(command === 'build') },
   // tfjs with its WebGPU, WebGL and WASM backends is ~1.5 MB minified by itself.
   build: { chunkSizeWarningLimit: 2000, outDir: outDirFor(mode) },
   preview: { port: PREVIEW_PORT, strictPort: true, headers: PREVIEW_HEADERS },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'tools/vite/**/*.test.ts'],
     environment: 'node',
   },
 }));

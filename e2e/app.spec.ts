@@ -21,6 +21,17 @@ test('loads the app and computes on WebGPU, or on WASM where WebGPU is only a so
   await expect(status).toHaveAttribute('data-backend', hardware ? 'webgpu' : 'wasm');
   expect(backend).toBe(hardware ? 'webgpu' : 'wasm');
   if (!hardware) expect(statusText).toContain('software fallback');
+  if (!hardware) {
+    // tfjs' WASM threads start on the cross-origin isolated page, without blob: workers (docs/security.md).
+    const [isolated, cores, threads] = await page.evaluate(() => [
+      crossOriginIsolated,
+      navigator.hardwareConcurrency,
+      window.__lucidTest?.tfjsThreads(),
+    ]);
+    console.log(`tfjs WASM threads: ${threads} (${cores} cores, isolated: ${isolated})`);
+    expect(isolated).toBe(true);
+    expect(threads).toBe(Math.max(1, Math.min(8, cores as number)));
+  }
 });
 
 test('?backend=webgpu computes on WebGPU, software adapter or not', async ({ page }) => {

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // The .wasm binaries are emitted by Vite with the app, so the WASM backend needs no CDN.
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -34,11 +34,19 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
 });
 
-// tfjs's WASM backend stays single-threaded, also on a cross-origin isolated page (where it would pick
-// its threaded build by itself): tfjs 4.22 starts its threads from `blob:` workers running a `blob:`
-// copy of its loader, both of which the Content Security Policy refuses (docs/security.md), and the
-// backend would then never finish starting. ONNX Runtime's threads need no `blob:` and are on.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// tfjs 4.22 starts its WASM threads from `blob:` workers running a `blob:` copy of its loader, both of
+// which the Content Security Policy refuses (docs/security.md); the backend would then never finish
+// starting. A build rewrites that loader to use same-origin script files (tools/vite/tfjsWasmThreads.ts):
+// there tfjs picks its threaded build by itself on a cross-origin isolated page. Anywhere else (the dev
+// server, Node) it stays single-threaded.
+declare const __LUCID_TFJS_WASM_THREADS__: boolean | undefined;
+export const TFJS_WASM_THREADS_ALLOWED =
+  typeof __LUCID_TFJS_WASM_THREADS__ !== 'undefined' && __LUCID_TFJS_WASM_THREADS__;
+if (!TFJS_WASM_THREADS_ALLOWED) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+/** At most this many tfjs WASM threads: its loader starts a pool of 8 workers. */
+export const MAX_TFJS_WASM_THREADS = 8;
+// tfjs' own default leaves a 2-core machine with one thread: use every core the browser reports.
+setThreadsCount(Math.max(1, Math.min(MAX_TFJS_WASM_THREADS, globalThis.navigator?.hardwareConcurrency || 1)));
 
 /**
  * Replaces tfjs's own WebGPU factory (registered on import) with one that uses
@@ -117,6 +125,13 @@ export async function switchBackend(name: BackendName): Promise<BackendChoice> {
   const failure = await trySetBackend(name);
   if (failure !== null) throw new Error(`cannot switch to ${name}: ${failure}`);
   return { backend: name, reason: `switched to ${name} on request` };
+}
+
+/** Threads of tfjs' WASM backend when it is the active one (1 unless threads could start), else null. */
+export function tfjsWasmThreadCount(): number | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm;
+  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
 }
 
 /** The backend tfjs is running on now. */

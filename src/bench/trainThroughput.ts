@@ -4,7 +4,7 @@
  * from activation shards (bench/scale/batches.ts), which bench/scale/reference_scale.py trains
  * on in PyTorch too, so both sides run the same shapes on the same numbers.
  */
-import { switchBackend } from '../backend';
+import { switchBackend, tfjsWasmThreadCount } from '../backend';
 import type { HostPairBatch } from '../lucid/batch';
 import { latentCount } from '../lucid/config';
 import { createLucid, disposeLucid } from '../lucid/model';
@@ -52,8 +52,9 @@ export async function trainThroughput(request: TrainThroughputRequest): Promise<
     const msPerStep = (performance.now() - started) / steps;
     const { pairs, grid } = batches[0];
     const length = batches[0].captions?.length ?? 0;
+    const threads = tfjsWasmThreadCount();
     return {
-      backend,
+      backend: threads === null ? backend : `${backend} (${threads} thread${threads === 1 ? '' : 's'})`,
       configuration:
         `B=${pairs} pairs, ${grid[0]}×${grid[1]} patches, ${length}-token captions, ` +
         `d=${config.dImage}/${config.dText}, m=${latentCount(config)}, k=${config.k}, Sinkhorn ${config.sinkhornIterations} it`,

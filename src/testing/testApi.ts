@@ -4,7 +4,7 @@
  * src/main.tsx); a test checks that the production bundle has none of it (src/testing/noTestHooks.test.ts).
  */
 import { type Remote, wrap } from 'comlink';
-import { activeBackend, describeWebGpuAdapter, switchBackend, type BackendName } from '../backend';
+import { activeBackend, describeWebGpuAdapter, switchBackend, tfjsWasmThreadCount, type BackendName } from '../backend';
 import { heatmapKey } from '../app/imagesSlice';
 import { setCompute, useAppStore } from '../app/store';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
@@ -64,6 +64,8 @@ export interface LucidTestApi {
   };
   /** The tfjs backend in use now. */
   backend(): string;
+  /** Threads of tfjs' WASM backend on the page, when it is the active backend (else null). */
+  tfjsThreads(): number | null;
   /** Switches tfjs to `backend` and runs the LUCID core's fixed-seed reference step there. */
   runReferenceStep(backend: BackendName): Promise<ReferenceStepResult>;
 }
@@ -129,6 +131,7 @@ export function installTestApi(): void {
       },
     },
     backend: activeBackend,
+    tfjsThreads: tfjsWasmThreadCount,
     async runReferenceStep(backend) {
       const choice = await switchBackend(backend);
       const adapter = backend === 'webgpu' ? await describeWebGpuAdapter() : null;
