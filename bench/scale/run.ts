@@ -25,7 +25,9 @@
  * run stops holding images when the worker's heap passes it, so a dense layout cannot crash the
  * tab), BENCH_SHARD_PAIRS (200), BENCH_TRAIN_PAIRS (2: at 4 pairs tfjs' WASM memory runs out in the first step), BENCH_TRAIN_STEPS (2), BENCH_TRAIN_WARMUP (1),
  * BENCH_TRAIN_REPEATS (3), BENCH_TRAIN ("wasm"), BENCH_SCALE_DIR (keep and reuse the model, shards
- * and batches there instead of a fresh temporary folder), BENCH_SKIP_BUILD, CHROMIUM_PATH.
+ * and batches there instead of a fresh temporary folder), BENCH_SKIP_BUILD, CHROMIUM_PATH,
+ * BENCH_STAGES ("latencies,memory,training"; e.g. "training" times only that), BENCH_OUT (where the
+ * JSON goes: bench/results-scale.json for a full run; a partial run writes none unless given).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +76,10 @@ const TRAIN_STEPS = numberEnv('BENCH_TRAIN_STEPS', 2);
 const TRAIN_WARMUP = numberEnv('BENCH_TRAIN_WARMUP', 1);
 const TRAIN_REPEATS = numberEnv('BENCH_TRAIN_REPEATS', 3);
 const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? 'wasm').split(',') as BenchBackend[];
+/** Which stages run (`latencies,memory,training`, all by default); a partial run writes `BENCH_OUT` only. */
+const STAGES = new Set((process.env.BENCH_STAGES ?? 'latencies,memory,training').split(','));
+const PARTIAL = ['latencies', 'memory', 'training'].some((name) => !STAGES.has(name));
+const OUT = process.env.BENCH_OUT ?? (PARTIAL ? null : 'bench/results-scale.json');
 const TRAIN_BATCHES = 2;
 const SOURCE: BenchSource = { modelId: MODEL_ID, dictionaryBase: `/dictionaries/${MODEL_ID}/`, interpretation: false };
 const MiB = 2 ** 20;
@@ -344,6 +350,7 @@ const settings = {
   trainWarmup: TRAIN_WARMUP,
   trainRepeats: TRAIN_REPEATS,
   trainBackends: TRAIN_BACKENDS,
+  stages: [...STAGES],
 };
 console.error(`bench:scale settings: ${JSON.stringify(settings)}`);
 let held: Awaited<ReturnType<typeof memory>> | undefined;
@@ -363,12 +370,14 @@ try {
       return undefined;
     }
   };
-  for (const backend of BACKENDS)
-    await stage(`${backend} latencies`, () => latencies(browser, backend, results, record));
-  held = await stage('memory', () =>
-    memory(browser, BACKENDS.includes('wasm') ? 'wasm' : BACKENDS[0], results, record),
-  );
-  trained = await stage('training', () => training(browser, results, record));
+  if (STAGES.has('latencies'))
+    for (const backend of BACKENDS)
+      await stage(`${backend} latencies`, () => latencies(browser, backend, results, record));
+  if (STAGES.has('memory'))
+    held = await stage('memory', () =>
+      memory(browser, BACKENDS.includes('wasm') ? 'wasm' : BACKENDS[0], results, record),
+    );
+  if (STAGES.has('training')) trained = await stage('training', () => training(browser, results, record));
   await browser.close();
 } finally {
   server.kill();
@@ -394,10 +403,11 @@ const output = [
   ...failed.map((failure) => `failed: ${failure}`),
 ].join('\n');
 console.log(output);
-writeFileSync(
-  'bench/results-scale.json',
-  `${JSON.stringify({ date: new Date().toISOString(), machine, settings, seconds, results, runs: record, referenceNote: trained?.note, failed }, null, 2)}\n`,
-);
+if (OUT !== null)
+  writeFileSync(
+    OUT,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, settings, seconds, results, runs: record, referenceNote: trained?.note, failed }, null, 2)}\n`,
+  );
 console.log(
   JSON.stringify({
     saeEncodeTokensPerSecond: warm(`SAE encode, ${ROWS} rows (tokens/s)`),
