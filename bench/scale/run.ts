@@ -23,7 +23,7 @@
  * BENCH_REPEATS (3), BENCH_ROWS (784 = 4 images of 196 patches), BENCH_MEMORY_IMAGES (1000),
  * BENCH_MEMORY_CHUNK (50 images between heap readings), BENCH_MEMORY_LIMIT_MIB (3072: the memory
  * run stops holding images when the worker's heap passes it, so a dense layout cannot crash the
- * tab), BENCH_SHARD_PAIRS (200), BENCH_TRAIN_PAIRS (2: at 4 pairs tfjs' WASM memory runs out in the first step), BENCH_TRAIN_STEPS (2), BENCH_TRAIN_WARMUP (1),
+ * tab), BENCH_SHARD_PAIRS (200), BENCH_TRAIN_PAIRS (2; 8 fits tfjs' WASM memory since 2026-12-03), BENCH_TRAIN_STEPS (2), BENCH_TRAIN_WARMUP (1),
  * BENCH_TRAIN_REPEATS (3), BENCH_TRAIN ("wasm"), BENCH_SCALE_DIR (keep and reuse the model, shards
  * and batches there instead of a fresh temporary folder), BENCH_SKIP_BUILD, CHROMIUM_PATH,
  * BENCH_STAGES ("latencies,memory,training"; e.g. "training" times only that), BENCH_OUT (where the
