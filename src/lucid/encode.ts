@@ -13,6 +13,15 @@ export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc
 }) as <T extends tf.Tensor>(x: T) => T;
 
 /**
+ * What a custom gradient must save of an input: nothing for a variable (the backward pass, within the
+ * same step, can read the variable itself), else the tensor (which tfjs clones: a copy on WASM, 50 MB
+ * for a [768, 16,384] matrix, and as much again at the step's peak).
+ */
+export function savedUnlessVariable(tensor: tf.Tensor): tf.Tensor[] {
+  return tensor instanceof tf.Variable ? [] : [tensor];
+}
+
+/**
  * a · b with a gradient that transposes explicitly. tfjs' own MatMul gradient multiplies with
  * transpose flags, which its WASM backend runs about 10× slower than a transpose followed by a
  * plain product (measured: 158 ms vs 12 ms for [128, 2304] · [2304, 768]).
@@ -21,11 +30,12 @@ export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc
  */
 export const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([a, b]);
+  save([a, ...savedUnlessVariable(b)]);
   return {
     value: tf.matMul(a, b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const [sa, savedB] = saved as [tf.Tensor2D, tf.Tensor2D | undefined];
+      const sb = savedB ?? b;
       return [tf.matMul(dy as tf.Tensor2D, sb.transpose()), tf.matMul(sa.transpose(), dy as tf.Tensor2D)];
     },
   };
@@ -53,11 +63,14 @@ export function preActivations(model: LucidModel, modality: Modality, x: tf.Tens
       return capPrivate(model, modality, relu);
     });
     const open = tf.greater(value, 0);
-    save([centred, open, wEnc]);
+    // Saved tensors are copied (tfjs clones them; on WASM a clone copies): W_enc is read from the
+    // variable itself, which is not disposed or changed before the backward pass (Adam comes after).
+    save([centred, open, ...savedUnlessVariable(wEnc)]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xc, mask, w] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const [xc, mask, savedW] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
+        const w = savedW ?? wEnc;
         const g = tf.mul(dy, tf.cast(mask, 'float32')) as tf.Tensor2D;
         const dBias = tf.sum(g, 0) as tf.Tensor1D;
         const dWeights = tf.matMul(xc.transpose(), g);

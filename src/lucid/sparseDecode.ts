@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { savedUnlessVariable } from './encode';
 
 /**
  * Sparse Top-K codes with a gradient: the k largest entries of each row and where they are.
@@ -66,7 +67,7 @@ export function sparseDecode(values: tf.Tensor2D, indices: tf.Tensor2D, wDec: tf
   const rowIds = tf.tidy(() => indices.reshape([-1, 1]));
   const product = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [v, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-    save([v, w, rowIds]);
+    save([v, rowIds, ...savedUnlessVariable(w)]);
     const value = tf.tidy(() => {
       const rows = tf.gatherND(w, rowIds).reshape([n, k, d]);
       return tf.matMul(v.reshape([n, 1, k]), rows).reshape([n, d]);
@@ -74,7 +75,8 @@ export function sparseDecode(values: tf.Tensor2D, indices: tf.Tensor2D, wDec: tf
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sv, sw, ids] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const [sv, ids, savedW] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
+        const sw = savedW ?? w;
         // The gathered rows are recomputed rather than held from the forward pass: [n·k, d] is
         // larger than the dense codes when k·d > m.
         const rows = tf.gatherND(sw, ids).reshape([n, k, d]);
