@@ -26,7 +26,8 @@
  * tab), BENCH_SHARD_PAIRS (200), BENCH_TRAIN_PAIRS (2; 8 fits tfjs' WASM memory since 2026-12-03), BENCH_TRAIN_STEPS (2), BENCH_TRAIN_WARMUP (1),
  * BENCH_TRAIN_REPEATS (3), BENCH_TRAIN ("wasm"), BENCH_SCALE_DIR (keep and reuse the model, shards
  * and batches there instead of a fresh temporary folder), BENCH_SKIP_BUILD, CHROMIUM_PATH,
- * BENCH_STAGES ("latencies,memory,training"; e.g. "training" times only that), BENCH_OUT (where the
+ * BENCH_STAGES ("latencies,memory,training"; e.g. "training" times only that), BENCH_TRAIN_ADAM ("js"
+ * times Adam's JavaScript pass instead of its WebAssembly SIMD kernel), BENCH_OUT (where the
  * JSON goes: bench/results-scale.json for a full run; a partial run writes none unless given).
  */
 import { spawnSync } from 'node:child_process';
@@ -76,6 +77,8 @@ const TRAIN_STEPS = numberEnv('BENCH_TRAIN_STEPS', 2);
 const TRAIN_WARMUP = numberEnv('BENCH_TRAIN_WARMUP', 1);
 const TRAIN_REPEATS = numberEnv('BENCH_TRAIN_REPEATS', 3);
 const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? 'wasm').split(',') as BenchBackend[];
+/** `BENCH_TRAIN_ADAM=js` times training with Adam's JavaScript pass instead of its SIMD kernel. */
+const ADAM_KERNEL = process.env.BENCH_TRAIN_ADAM !== 'js';
 /** Which stages run (`latencies,memory,training`, all by default); a partial run writes `BENCH_OUT` only. */
 const STAGES = new Set((process.env.BENCH_STAGES ?? 'latencies,memory,training').split(','));
 const PARTIAL = ['latencies', 'memory', 'training'].some((name) => !STAGES.has(name));
@@ -251,7 +254,7 @@ const byRate = (runs: BenchmarkResult[]) =>
 async function browserTraining(browser: Browser, backend: BenchBackend, { warmup, steps }: Steps) {
   const page = await openApp(browser);
   const batchUrls = assets.batchFiles.map((_, i) => `/${SERVED_DATA}/batch-${i}.safetensors`);
-  const request = { backend, config: assets.config, batchUrls, warmupSteps: warmup, steps };
+  const request = { backend, config: assets.config, batchUrls, warmupSteps: warmup, steps, adamKernel: ADAM_KERNEL };
   try {
     return await page.evaluate((r) => window.__lucidBench!.trainThroughput(r), request);
   } catch (error) {
@@ -351,6 +354,7 @@ const settings = {
   trainRepeats: TRAIN_REPEATS,
   trainBackends: TRAIN_BACKENDS,
   stages: [...STAGES],
+  adamKernel: ADAM_KERNEL,
 };
 console.error(`bench:scale settings: ${JSON.stringify(settings)}`);
 let held: Awaited<ReturnType<typeof memory>> | undefined;

@@ -98,6 +98,8 @@ export interface TrainThroughputRequest {
   batchUrls: string[];
   warmupSteps: number;
   steps: number;
+  /** Whether Adam may use its WebAssembly SIMD kernel on WASM (default true; false times the JavaScript pass). */
+  adamKernel?: boolean;
 }
 
 export interface BenchWorkerApi {

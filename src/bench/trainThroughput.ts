@@ -10,6 +10,7 @@ import { latentCount } from '../lucid/config';
 import { createLucid, disposeLucid } from '../lucid/model';
 import { decodeSafetensors } from '../lucid/safetensors';
 import { createTrainer } from '../lucid/trainer';
+import { adamKernelSwitch, wasmAdamKernel } from '../lucid/leanAdam';
 import type { BenchmarkResult } from '../training/api';
 import type { TrainThroughputRequest } from './api';
 
@@ -43,6 +44,7 @@ export async function trainThroughput(request: TrainThroughputRequest): Promise<
   const batches = await Promise.all(request.batchUrls.map(fetchBatch));
   const model = createLucid(config, 1);
   const trainer = createTrainer(model);
+  adamKernelSwitch.enabled = request.adamKernel ?? true;
   try {
     for (let i = 0; i < warmupSteps; i++) trainer.step(batches[i % batches.length]);
     await trainer.readLosses();
@@ -53,8 +55,9 @@ export async function trainThroughput(request: TrainThroughputRequest): Promise<
     const { pairs, grid } = batches[0];
     const length = batches[0].captions?.length ?? 0;
     const threads = tfjsWasmThreadCount();
+    const adam = threads !== null && adamKernelSwitch.enabled && wasmAdamKernel() !== null ? ', SIMD Adam' : '';
     return {
-      backend: threads === null ? backend : `${backend} (${threads} thread${threads === 1 ? '' : 's'})`,
+      backend: threads === null ? backend : `${backend} (${threads} thread${threads === 1 ? '' : 's'}${adam})`,
       configuration:
         `B=${pairs} pairs, ${grid[0]}×${grid[1]} patches, ${length}-token captions, ` +
         `d=${config.dImage}/${config.dText}, m=${latentCount(config)}, k=${config.k}, Sinkhorn ${config.sinkhornIterations} it`,
@@ -62,6 +65,7 @@ export async function trainThroughput(request: TrainThroughputRequest): Promise<
       patchTokensPerSecond: (pairs * grid[0] * grid[1] * 1000) / msPerStep,
     };
   } finally {
+    adamKernelSwitch.enabled = true;
     trainer.dispose();
     disposeLucid(model);
   }

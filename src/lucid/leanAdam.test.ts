@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { leanAdam } from './leanAdam';
+import { adamKernelSwitch, leanAdam, wasmAdamKernel } from './leanAdam';
 import { useBackend } from './testing/backend';
 
 beforeAll(() => useBackend());
@@ -82,6 +82,27 @@ describe('Adam with a tidy per variable', () => {
       tf.dispose([...r.variables, ...Object.values(r.grads)]);
       r.optimizer.dispose();
     }
+  });
+
+  it('runs the WebAssembly SIMD kernel on tfjs’ WASM memory, to the weights of the JavaScript pass', () => {
+    expect(wasmAdamKernel()).not.toBeNull();
+    const trained = (kernel: boolean) => {
+      adamKernelSwitch.enabled = kernel;
+      try {
+        const optimizer = leanAdam(0.01);
+        const variables = run(optimizer, 3, `kernel${kernel}`);
+        const values = variables.map((v) => v.dataSync().slice());
+        tf.dispose(variables);
+        optimizer.dispose();
+        return values;
+      } finally {
+        adamKernelSwitch.enabled = true;
+      }
+    };
+    const [simd, javascript] = [trained(true), trained(false)];
+    simd.forEach((values, i) => expectClose(values, javascript[i]));
+    // 35 and 5 floats: the kernel takes the groups of four, the JavaScript pass the 3 and 1 left.
+    expect(simd.map((values) => values.length)).toEqual([35, 5, 12]);
   });
 
   it('gives a matMul by an updated weight the new weight (tfjs WASM keeps weights packed per tensor)', async () => {

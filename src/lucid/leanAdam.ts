@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { adamKernelFor } from './adamKernel';
 
 /** The parts of tfjs' AdamOptimizer (tfjs-core 4.22, adam_optimizer.js) that its update reads and writes. */
 interface AdamInternals {
@@ -15,23 +16,39 @@ interface AdamInternals {
 
 /** The parts of tfjs-backend-wasm 4.22's BackendWasm that an in-place update reads. */
 interface WasmInternals {
-  wasm: { HEAPU8: Uint8Array };
+  /** The Emscripten module: its memory is `wasmMemory` in the threaded build, `asm.memory` in the others. */
+  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
   refCount(dataId: object): number;
 }
 
 /**
- * A float32 tensor's values as a view of tfjs' WASM heap (no copy); null on another backend, or, for a
- * view to write, when another tensor shares its memory (writing would change that tensor too).
+ * Where a float32 tensor's values start in tfjs' WASM heap (bytes); null on another backend, or, for
+ * values to write, when another tensor shares the memory (writing would change that tensor too).
  */
-function wasmHeapView(tensor: tf.Tensor, writable: boolean): Float32Array | null {
+function wasmHeapOffset(tensor: tf.Tensor, writable: boolean): number | null {
   if (tf.getBackend() !== 'wasm' || tensor.dtype !== 'float32') return null;
   const backend = tf.backend() as unknown as WasmInternals;
   const offset = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
   if (offset == null || (writable && backend.refCount(tensor.dataId) !== 1)) return null;
-  return new Float32Array(backend.wasm.HEAPU8.buffer, offset, tensor.size);
+  return offset;
 }
+
+/** `size` floats of tfjs' WASM heap from byte `offset` (no copy). */
+function wasmHeapView(offset: number, size: number): Float32Array {
+  return new Float32Array((tf.backend() as unknown as WasmInternals).wasm.HEAPU8.buffer, offset, size);
+}
+
+/** The WebAssembly SIMD kernel on tfjs' WASM memory, where it can be built (adamKernel.ts). */
+export function wasmAdamKernel() {
+  const { wasm } = tf.backend() as unknown as WasmInternals;
+  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? adamKernelFor(memory) : null;
+}
+
+/** Whether leanAdam uses the SIMD kernel where it can (tests turn it off to compare with the JavaScript pass). */
+export const adamKernelSwitch = { enabled: true };
 
 const f32 = Math.fround;
 
@@ -82,10 +99,11 @@ function adamOnePass(
  * tfjs' Adam, with two changes. Each variable is updated on its own: tfjs runs the whole update in one
  * tidy, so the eleven temporaries of every variable's update live until the last variable is done; at
  * ViT-B/16 size (four [768|512, 16,384] matrices) that added 1.7 GB to a training step's peak, which
- * tfjs' 4 GiB WASM heap could not spare. And on the WASM backend each variable is updated in one
- * JavaScript pass over its memory ({@link adamOnePass}; 42 M weights: 0.27-0.33 s in Node instead of
- * 0.4-1.1 s of tfjs ops); elsewhere, or where a moment shares its memory with another tensor, tfjs'
- * ops run in a tidy of their own. The same moments, names and iteration count (so `getWeights`/`setWeights` and checkpoints are
+ * tfjs' 4 GiB WASM heap could not spare. And on the WASM backend each variable is updated in one pass
+ * over tfjs' memory: by a WebAssembly SIMD kernel (adamKernel.ts; 42 M weights: ~0.1 s in Node), with
+ * the JavaScript {@link adamOnePass} for a remainder of fewer than four floats or where the kernel cannot
+ * be built (0.27-0.33 s), instead of 0.4-1.1 s of tfjs ops. Elsewhere, or where a moment shares its
+ * memory with another tensor, tfjs' ops run in a tidy of their own. The same moments, names and iteration count (so `getWeights`/`setWeights` and checkpoints are
  * unchanged); trained weights equal `tf.train.adam`'s to float32 rounding (leanAdam.test.ts).
  */
 export class LeanAdamOptimizer extends tf.AdamOptimizer {
@@ -99,19 +117,20 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
       const oneMinusAccBeta2 = tf.sub(1, adam.accBeta2);
       // On tfjs' WASM backend the update is one pass over its heap instead of eleven ops, each of which
       // allocated and wrote a tensor of the variable's size (at ViT-B/16 size, 42 M weights).
-      const constants =
-        tf.getBackend() === 'wasm'
-          ? {
-              beta1: f32(adam.beta1),
-              beta2: f32(adam.beta2),
-              oneMinusBeta1: f32(1 - adam.beta1),
-              oneMinusBeta2: f32(1 - adam.beta2),
-              accDiv1: oneMinusAccBeta1.dataSync()[0],
-              accDiv2: oneMinusAccBeta2.dataSync()[0],
-              epsilon: f32(adam.epsilon),
-              negLr: f32(-adam.learningRate),
-            }
-          : null;
+      const onWasm = tf.getBackend() === 'wasm';
+      const kernel = onWasm && adamKernelSwitch.enabled ? wasmAdamKernel() : null;
+      const constants = onWasm
+        ? {
+            beta1: f32(adam.beta1),
+            beta2: f32(adam.beta2),
+            oneMinusBeta1: f32(1 - adam.beta1),
+            oneMinusBeta2: f32(1 - adam.beta2),
+            accDiv1: oneMinusAccBeta1.dataSync()[0],
+            accDiv2: oneMinusAccBeta2.dataSync()[0],
+            epsilon: f32(adam.epsilon),
+            negLr: f32(-adam.learningRate),
+          }
+        : null;
       names.forEach((name, i) => {
         const value = tf.engine().registeredVariables[name];
         adam.accumulatedFirstMoment[i] ??= {
@@ -125,20 +144,45 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
         const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
         if (gradient == null) return;
         if (constants) {
-          const views = [
-            wasmHeapView(value, false),
-            wasmHeapView(adam.accumulatedFirstMoment[i]!.variable, true),
-            wasmHeapView(adam.accumulatedSecondMoment[i]!.variable, true),
-            wasmHeapView(gradient, false),
+          const offsets = [
+            wasmHeapOffset(value, false),
+            wasmHeapOffset(adam.accumulatedFirstMoment[i]!.variable, true),
+            wasmHeapOffset(adam.accumulatedSecondMoment[i]!.variable, true),
+            wasmHeapOffset(gradient, false),
           ];
-          if (views.every((view) => view !== null)) {
+          if (offsets.every((offset) => offset !== null)) {
             // The weights go to a new tensor, not over the old: tfjs' WASM matMul keeps its weights packed
             // per tensor (XNNPACK operators cached by data id), so a weight changed in place would be
             // multiplied as it was. The moments are only read here.
             const backend = tf.backend() as unknown as WasmInternals;
             const updated = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(value.shape, 'float32'));
-            const [w, m, v, g] = views as Float32Array[];
-            adamOnePass(w, wasmHeapView(updated, true)!, m, v, g, constants);
+            const [w, m, v, g] = offsets as number[];
+            const out = wasmHeapOffset(updated, true)!;
+            const c = constants;
+            // The kernel takes whole groups of four floats; the JavaScript pass the rest (and everything
+            // where the kernel could not be built).
+            const grouped = kernel ? value.size - (value.size % 4) : 0;
+            if (grouped > 0) {
+              kernel!(
+                w,
+                out,
+                m,
+                v,
+                g,
+                grouped * 4,
+                c.beta1,
+                c.beta2,
+                c.oneMinusBeta1,
+                c.oneMinusBeta2,
+                f32(c.negLr / c.accDiv1),
+                f32(1 / c.accDiv2),
+                c.epsilon,
+              );
+            }
+            if (grouped < value.size) {
+              const view = (offset: number) => wasmHeapView(offset + grouped * 4, value.size - grouped);
+              adamOnePass(view(w), view(out), view(m), view(v), view(g), c);
+            }
             value.assign(updated);
             updated.dispose();
             return;
