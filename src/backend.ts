@@ -40,11 +40,10 @@ setWasmPaths({
 // there tfjs picks its threaded build by itself on a cross-origin isolated page. Anywhere else (the dev
 // server, Node) it stays single-threaded.
 declare const __LUCID_TFJS_WASM_THREADS__: boolean | undefined;
-export const TFJS_WASM_THREADS_ALLOWED =
-  typeof __LUCID_TFJS_WASM_THREADS__ !== 'undefined' && __LUCID_TFJS_WASM_THREADS__;
+const TFJS_WASM_THREADS_ALLOWED = typeof __LUCID_TFJS_WASM_THREADS__ !== 'undefined' && __LUCID_TFJS_WASM_THREADS__;
 if (!TFJS_WASM_THREADS_ALLOWED) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 /** At most this many tfjs WASM threads: its loader starts a pool of 8 workers. */
-export const MAX_TFJS_WASM_THREADS = 8;
+const MAX_TFJS_WASM_THREADS = 8;
 // tfjs' own default leaves a 2-core machine with one thread: use every core the browser reports.
 setThreadsCount(Math.max(1, Math.min(MAX_TFJS_WASM_THREADS, globalThis.navigator?.hardwareConcurrency || 1)));
 

@@ -3,7 +3,7 @@
  * weights at a time in float32, instead of JavaScript's one at a time in double: on 42 M weights it is
  * several times faster than the JavaScript pass (docs/benchmarks.md). Written by hand because nothing
  * else does this: tfjs has no fused optimiser kernel, and a WebAssembly module that shares tfjs' memory
- * must be built for it. It is 200 bytes, assembled below from its instructions (no build tool): the
+ * must be built for it. It is ~270 bytes, assembled below from its instructions (no build tool): the
  * module imports the memory (shared in tfjs' threaded build, not in the others) and exports one function,
  *
  *     adam(value, updated, m, v, g, bytes, β1, β2, 1 − β1, 1 − β2, −lr / (1 − β1ᵗ), 1 / (1 − β2ᵗ), ε)

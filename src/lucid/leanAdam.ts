@@ -58,11 +58,11 @@ interface AdamConstants {
   beta2: number;
   oneMinusBeta1: number;
   oneMinusBeta2: number;
-  /** 1 − β1ᵗ and 1 − β2ᵗ, the bias corrections. */
-  accDiv1: number;
-  accDiv2: number;
+  /** −lr / (1 − β1ᵗ): the learning rate and the first moment's bias correction. */
+  step: number;
+  /** 1 / (1 − β2ᵗ): the second moment's bias correction. */
+  inverseCorrection2: number;
   epsilon: number;
-  negLr: number;
 }
 
 /**
@@ -81,17 +81,15 @@ function adamOnePass(
   g: Float32Array,
   c: AdamConstants,
 ): void {
-  const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, accDiv1, accDiv2, epsilon, negLr } = c;
+  const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, step, inverseCorrection2, epsilon } = c;
   const n = value.length;
-  const step = negLr / accDiv1;
-  const inverse2 = 1 / accDiv2;
   for (let i = 0; i < n; i++) {
     const gi = g[i];
     const mi = m[i] * beta1 + gi * oneMinusBeta1;
     const vi = v[i] * beta2 + gi * gi * oneMinusBeta2;
     m[i] = mi;
     v[i] = vi;
-    updated[i] = value[i] + (step * mi) / (Math.sqrt(vi * inverse2) + epsilon);
+    updated[i] = value[i] + (step * mi) / (Math.sqrt(vi * inverseCorrection2) + epsilon);
   }
 }
 
@@ -125,10 +123,9 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
             beta2: f32(adam.beta2),
             oneMinusBeta1: f32(1 - adam.beta1),
             oneMinusBeta2: f32(1 - adam.beta2),
-            accDiv1: oneMinusAccBeta1.dataSync()[0],
-            accDiv2: oneMinusAccBeta2.dataSync()[0],
+            step: f32(-adam.learningRate) / oneMinusAccBeta1.dataSync()[0],
+            inverseCorrection2: 1 / oneMinusAccBeta2.dataSync()[0],
             epsilon: f32(adam.epsilon),
-            negLr: f32(-adam.learningRate),
           }
         : null;
       names.forEach((name, i) => {
@@ -174,8 +171,8 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
                 c.beta2,
                 c.oneMinusBeta1,
                 c.oneMinusBeta2,
-                f32(c.negLr / c.accDiv1),
-                f32(1 / c.accDiv2),
+                c.step,
+                c.inverseCorrection2,
                 c.epsilon,
               );
             }
