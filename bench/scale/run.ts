@@ -43,6 +43,7 @@ import type {
   ImageToHeatmap,
   SaeThroughputRun,
   TextToNeurons,
+  TrainStepProfile,
 } from '../../src/bench/api';
 import type { BenchmarkResult } from '../../src/training/api';
 import { latentCount } from '../../src/lucid/config';
@@ -79,6 +80,8 @@ const TRAIN_REPEATS = numberEnv('BENCH_TRAIN_REPEATS', 3);
 const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? 'wasm').split(',') as BenchBackend[];
 /** `BENCH_TRAIN_ADAM=js` times training with Adam's JavaScript pass instead of its SIMD kernel. */
 const ADAM_KERNEL = process.env.BENCH_TRAIN_ADAM !== 'js';
+/** `BENCH_TRAIN_PROFILE=1` profiles one more step of each browser timing and prints its kernels to stderr. */
+const PROFILE = process.env.BENCH_TRAIN_PROFILE === '1';
 /** Which stages run (`latencies,memory,training`, all by default); a partial run writes `BENCH_OUT` only. */
 const STAGES = new Set((process.env.BENCH_STAGES ?? 'latencies,memory,training').split(','));
 const PARTIAL = ['latencies', 'memory', 'training'].some((name) => !STAGES.has(name));
@@ -250,13 +253,33 @@ function referenceTraining({ warmup, steps }: Steps): BenchmarkResult | string {
 const byRate = (runs: BenchmarkResult[]) =>
   [...runs].sort((a, b) => a.patchTokensPerSecond - b.patchTokensPerSecond)[Math.floor(runs.length / 2)];
 
+function printProfile(profile: TrainStepProfile) {
+  const ms = (value: number) => value.toFixed(0);
+  console.error(`bench:scale: profiled step ${ms(profile.wallMs)} ms wall, ${ms(profile.kernelMs)} ms in kernels`);
+  for (const [name, time] of profile.byName.slice(0, 15)) console.error(`  ${name} ${ms(time)}`);
+  for (const kernel of profile.slowest)
+    console.error(
+      `  ${ms(kernel.ms)} ${kernel.name} ${JSON.stringify(kernel.inputShapes)} -> ${JSON.stringify(kernel.outputShapes)}`,
+    );
+}
+
 /** One browser timing in a fresh page (a fresh worker and WASM memory), or why it failed. */
 async function browserTraining(browser: Browser, backend: BenchBackend, { warmup, steps }: Steps) {
   const page = await openApp(browser);
   const batchUrls = assets.batchFiles.map((_, i) => `/${SERVED_DATA}/batch-${i}.safetensors`);
-  const request = { backend, config: assets.config, batchUrls, warmupSteps: warmup, steps, adamKernel: ADAM_KERNEL };
+  const request = {
+    backend,
+    config: assets.config,
+    batchUrls,
+    warmupSteps: warmup,
+    steps,
+    adamKernel: ADAM_KERNEL,
+    profile: PROFILE,
+  };
   try {
-    return await page.evaluate((r) => window.__lucidBench!.trainThroughput(r), request);
+    const { profile, ...result } = await page.evaluate((r) => window.__lucidBench!.trainThroughput(r), request);
+    if (profile) printProfile(profile);
+    return result;
   } catch (error) {
     return String(error).split('\n')[0];
   } finally {

@@ -100,6 +100,16 @@ export interface TrainThroughputRequest {
   steps: number;
   /** Whether Adam may use its WebAssembly SIMD kernel on WASM (default true; false times the JavaScript pass). */
   adamKernel?: boolean;
+  /** Also profile one more step with tf.profile and return where its time went (default false). */
+  profile?: boolean;
+}
+
+/** One profiled training step: kernel time by kernel name, the slowest kernels, and the step's wall time. */
+export interface TrainStepProfile {
+  wallMs: number;
+  kernelMs: number;
+  byName: [string, number][];
+  slowest: { name: string; ms: number; inputShapes: number[][]; outputShapes: number[][] }[];
 }
 
 export interface BenchWorkerApi {
@@ -120,7 +130,7 @@ export interface BenchWorkerApi {
    */
   holdRecorded(shardUrl: string, count: number): Promise<HeldImages>;
   releaseHeld(): Promise<void>;
-  trainThroughput(request: TrainThroughputRequest): Promise<BenchmarkResult>;
+  trainThroughput(request: TrainThroughputRequest): Promise<BenchmarkResult & { profile?: TrainStepProfile }>;
 }
 
 /** `window.__lucidBench`: each call starts from what the previous ones left (one worker per page). */
@@ -132,7 +142,7 @@ export interface LucidBenchApi {
   encodeFolder(urls: string[]): Promise<FolderMemory>;
   holdRecorded(shardUrl: string, count: number): Promise<HeldImages>;
   releaseHeld(): Promise<void>;
-  trainThroughput(request: TrainThroughputRequest): Promise<BenchmarkResult>;
+  trainThroughput(request: TrainThroughputRequest): Promise<BenchmarkResult & { profile?: TrainStepProfile }>;
 }
 
 declare global {

@@ -12,7 +12,8 @@ import { decodeSafetensors } from '../lucid/safetensors';
 import { createTrainer } from '../lucid/trainer';
 import { adamKernelSwitch, wasmAdamKernel } from '../lucid/leanAdam';
 import type { BenchmarkResult } from '../training/api';
-import type { TrainThroughputRequest } from './api';
+import * as tf from '@tensorflow/tfjs';
+import type { TrainStepProfile, TrainThroughputRequest } from './api';
 
 /** A batch file: patches [B, Np, dImage], tokens [B, T, dText], tokenMask and alignMask [B, T]; grid in the metadata. */
 export async function fetchBatch(url: string): Promise<HostPairBatch> {
@@ -38,7 +39,35 @@ export async function fetchBatch(url: string): Promise<HostPairBatch> {
   };
 }
 
-export async function trainThroughput(request: TrainThroughputRequest): Promise<BenchmarkResult> {
+/** Profiles one more step: kernel time by name (tidy and custom-gradient scopes left out), the slowest kernels. */
+async function profileStep(step: () => Promise<void>): Promise<TrainStepProfile> {
+  const started = performance.now();
+  const info = await tf.profile(step);
+  const wallMs = performance.now() - started;
+  const kernels = info.kernels.filter((kernel) => kernel.name !== 'unnamed scope');
+  const byName = new Map<string, number>();
+  for (const kernel of kernels)
+    byName.set(kernel.name, (byName.get(kernel.name) ?? 0) + (kernel.kernelTimeMs as number));
+  const slowest = [...kernels]
+    .sort((a, b) => (b.kernelTimeMs as number) - (a.kernelTimeMs as number))
+    .slice(0, 20)
+    .map((kernel) => ({
+      name: kernel.name,
+      ms: kernel.kernelTimeMs as number,
+      inputShapes: kernel.inputShapes,
+      outputShapes: kernel.outputShapes,
+    }));
+  return {
+    wallMs,
+    kernelMs: [...byName.values()].reduce((a, b) => a + b, 0),
+    byName: [...byName].sort((a, b) => b[1] - a[1]),
+    slowest,
+  };
+}
+
+export async function trainThroughput(
+  request: TrainThroughputRequest,
+): Promise<BenchmarkResult & { profile?: TrainStepProfile }> {
   const { config, warmupSteps, steps } = request;
   const { backend } = await switchBackend(request.backend);
   const batches = await Promise.all(request.batchUrls.map(fetchBatch));
@@ -52,6 +81,12 @@ export async function trainThroughput(request: TrainThroughputRequest): Promise<
     for (let i = 0; i < steps; i++) trainer.step(batches[i % batches.length]);
     await trainer.readLosses();
     const msPerStep = (performance.now() - started) / steps;
+    const profile = request.profile
+      ? await profileStep(async () => {
+          trainer.step(batches[0]);
+          await trainer.readLosses();
+        })
+      : undefined;
     const { pairs, grid } = batches[0];
     const length = batches[0].captions?.length ?? 0;
     const threads = tfjsWasmThreadCount();
@@ -63,6 +98,7 @@ export async function trainThroughput(request: TrainThroughputRequest): Promise<
         `d=${config.dImage}/${config.dText}, m=${latentCount(config)}, k=${config.k}, Sinkhorn ${config.sinkhornIterations} it`,
       msPerStep,
       patchTokensPerSecond: (pairs * grid[0] * grid[1] * 1000) / msPerStep,
+      ...(profile ? { profile } : {}),
     };
   } finally {
     adamKernelSwitch.enabled = true;

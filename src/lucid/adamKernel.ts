@@ -15,6 +15,28 @@
  * `bytes` must be a multiple of 16 (four floats); leanAdam.ts leaves other sizes to its JavaScript pass.
  */
 
+import {
+  F32,
+  I32,
+  V128,
+  add,
+  div,
+  get,
+  i32Add,
+  MODULE_HEADER,
+  importedMemory,
+  isShared,
+  leb,
+  load,
+  mul,
+  name,
+  section,
+  set,
+  splat,
+  sqrt,
+  store,
+} from './wasmAssembly';
+
 /** The kernel bound to one WebAssembly memory. */
 export type AdamKernel = (
   value: number,
@@ -31,37 +53,6 @@ export type AdamKernel = (
   inverseCorrection2: number,
   epsilon: number,
 ) => void;
-
-/** Unsigned LEB128, as WebAssembly encodes sizes and indices. */
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-const name = (text: string) => [...leb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
-
-// Opcodes (WebAssembly 2.0 with fixed-width SIMD).
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-const get = (local: number) => [0x20, local];
-const set = (local: number) => [0x21, local];
-const simd = (op: number) => [0xfd, ...leb(op)];
-const load = [...simd(0x00), 0x00, 0x00]; // v128.load, alignment 1, offset 0
-const store = [...simd(0x0b), 0x00, 0x00]; // v128.store
-const splat = simd(0x13); // f32x4.splat
-const sqrt = simd(0xe3);
-const add = simd(0xe4);
-const mul = simd(0xe6);
-const div = simd(0xe7);
-const i32Add = [0x6a];
 
 // Locals: the 13 parameters, then i, g, m, v and the seven splatted constants.
 const [VALUE, UPDATED, M, V, G, BYTES] = [0, 1, 2, 3, 4, 5];
@@ -144,12 +135,10 @@ const body = [
 
 /** The module's bytes, for a shared (tfjs' threaded build) or an unshared memory. */
 export function adamModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  // Shared memories must declare a maximum; 65,536 pages (4 GiB) admits any wasm32 memory.
-  const limits = shared ? [0x03, ...leb(0), ...leb(65536)] : [0x00, ...leb(0)];
   return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...MODULE_HEADER,
     ...section(1, [...leb(1), 0x60, ...leb(13), ...Array(6).fill(I32), ...Array(7).fill(F32), ...leb(0)]),
-    ...section(2, [...leb(1), ...name('env'), ...name('memory'), 0x02, ...limits]),
+    ...importedMemory(shared),
     ...section(3, [...leb(1), ...leb(0)]),
     ...section(7, [...leb(1), ...name('adam'), 0x00, ...leb(0)]),
     ...section(10, [...leb(1), ...leb(body.length), ...body]),
@@ -166,8 +155,7 @@ export function adamKernelFor(memory: WebAssembly.Memory): AdamKernel | null {
   if (kernels.has(memory)) return kernels.get(memory)!;
   let kernel: AdamKernel | null;
   try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(adamModuleBytes(shared));
+    const module = new WebAssembly.Module(adamModuleBytes(isShared(memory)));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     kernel = instance.exports.adam as AdamKernel;
   } catch {

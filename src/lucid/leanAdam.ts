@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamKernelFor } from './adamKernel';
+import { type WasmInternals, wasmHeapOffset, wasmHeapView, wasmMemory } from './hostTensors';
 
 /** The parts of tfjs' AdamOptimizer (tfjs-core 4.22, adam_optimizer.js) that its update reads and writes. */
 interface AdamInternals {
@@ -14,37 +15,10 @@ interface AdamInternals {
   incrementIterations(): void;
 }
 
-/** The parts of tfjs-backend-wasm 4.22's BackendWasm that an in-place update reads. */
-interface WasmInternals {
-  /** The Emscripten module: its memory is `wasmMemory` in the threaded build, `asm.memory` in the others. */
-  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
-  refCount(dataId: object): number;
-}
-
-/**
- * Where a float32 tensor's values start in tfjs' WASM heap (bytes); null on another backend, or, for
- * values to write, when another tensor shares the memory (writing would change that tensor too).
- */
-function wasmHeapOffset(tensor: tf.Tensor, writable: boolean): number | null {
-  if (tf.getBackend() !== 'wasm' || tensor.dtype !== 'float32') return null;
-  const backend = tf.backend() as unknown as WasmInternals;
-  const offset = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
-  if (offset == null || (writable && backend.refCount(tensor.dataId) !== 1)) return null;
-  return offset;
-}
-
-/** `size` floats of tfjs' WASM heap from byte `offset` (no copy). */
-function wasmHeapView(offset: number, size: number): Float32Array {
-  return new Float32Array((tf.backend() as unknown as WasmInternals).wasm.HEAPU8.buffer, offset, size);
-}
-
 /** The WebAssembly SIMD kernel on tfjs' WASM memory, where it can be built (adamKernel.ts). */
 export function wasmAdamKernel() {
-  const { wasm } = tf.backend() as unknown as WasmInternals;
-  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? adamKernelFor(memory) : null;
+  const memory = wasmMemory();
+  return memory ? adamKernelFor(memory) : null;
 }
 
 /** Whether leanAdam uses the SIMD kernel where it can (tests turn it off to compare with the JavaScript pass). */

@@ -1,10 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { DUSTBIN_COST_RANGE, type Modality } from './config';
+import { DUSTBIN_COST_RANGE, type Modality, latentCount } from './config';
 import type { PairBatch } from './batch';
 import { decode, matMul, preActivations, stopGradient, topKDense } from './encode';
 import type { LucidModel } from './model';
 import { frozenSinkhornPlan } from './sinkhorn';
-import { type DecodePath, decodesSparsely, firedLatents, sparseDecode, topKCodes } from './sparseDecode';
+import {
+  type DecodePath,
+  type TopKCodes,
+  decodesSparsely,
+  firedLatents,
+  sparseDecode,
+  topKCodes,
+} from './sparseDecode';
+import { leadingColumns, sharedCodeProducts, sparseTopKEncode } from './sparseEncode';
+
+/** Backends whose tensors host code reads without a GPU read-back (sparseEncode.ts). */
+const HOST_BACKENDS = new Set(['wasm', 'cpu']);
 
 /** Smallest transport mass; its log stands in for log 0 and keeps every log-sum-exp finite. */
 const MIN_MASS = 1e-30;
@@ -27,41 +38,121 @@ export function fvu(x: tf.Tensor2D, xHat: tf.Tensor2D, weight?: tf.Tensor1D): tf
   });
 }
 
-/** A Top-K reconstruction of one modality's activations. */
+/** A Top-K reconstruction of one modality's activations, and what alignment and AuxK read of it. */
 interface Reconstruction {
   /** x̂ = z · W_dec + b_pre [n, d]. */
   xHat: tf.Tensor2D;
   /** 1 for every latent that fired on a row of positive weight [m]. */
   fired: tf.Tensor1D;
-  /** The dense codes z [n, m], when the dense path built them. */
-  dense?: tf.Tensor2D;
+  /** AuxK's loss [] (0 when no latent is dead or AuxK is skipped). */
+  aux: tf.Scalar;
+  /** The dense path: each row's top-`count` codes as a dense [n, m] matrix (alignCount 0: the pre-activations). */
+  alignCodes?: (count: number) => tf.Tensor2D;
+  /** The sparse path: each row's kMax largest codes [n, kMax], largest first, and their ids on the host. */
+  sparseCodes?: { values: tf.Tensor2D; ids: Int32Array };
 }
 
 /**
- * Keeps each row's k largest pre-activations and decodes them, as a dense [n, m] · [m, d] product
- * or by gathering the k decoder rows (src/lucid/sparseDecode.ts); both give the same x̂ and gradients.
- * @param pre [n, m] non-negative
- * @param weight [n] row weights for `fired`; all rows count when omitted
+ * Dense pre-activations (encode.ts `preActivations`), their k largest decoded as a dense [n, m] · [m, d]
+ * product or by gathering the k decoder rows (src/lucid/sparseDecode.ts), and AuxK where `dead` is given.
+ * @param weight [n] row weights for `fired` and AuxK; all rows count when omitted
  */
-function reconstruct(
+function denseReconstruct(
   model: LucidModel,
   modality: Modality,
-  pre: tf.Tensor2D,
-  k: number,
+  x: tf.Tensor2D,
   path: DecodePath,
+  dead: tf.Tensor1D | null,
   weight?: tf.Tensor1D,
 ): Reconstruction {
-  return tf.tidy(() => {
-    const m = pre.shape[1];
-    const p = model[modality];
-    if (decodesSparsely(path, k, m, p.wDec.shape[1])) {
-      const codes = topKCodes(pre, k);
-      const xHat = sparseDecode(codes.values, codes.indices, p.wDec).add(p.bPre) as tf.Tensor2D;
-      return { xHat, fired: firedLatents(codes, m, weight) };
-    }
-    const z = topKDense(pre, k);
+  const { k } = model.config;
+  const pre = preActivations(model, modality, x);
+  const m = pre.shape[1];
+  const p = model[modality];
+  let xHat: tf.Tensor2D;
+  let fired: tf.Tensor1D;
+  let z: tf.Tensor2D | undefined;
+  if (decodesSparsely(path, k, m, p.wDec.shape[1])) {
+    const codes = topKCodes(pre, k);
+    xHat = sparseDecode(codes.values, codes.indices, p.wDec).add(p.bPre) as tf.Tensor2D;
+    fired = firedLatents(codes, m, weight);
+  } else {
+    z = topKDense(pre, k);
     const active = weight ? tf.mul(z, weight.expandDims(1)) : z;
-    return { xHat: decode(model, modality, z), fired: tf.sum(active, 0).greater(0).toFloat() as tf.Tensor1D, dense: z };
+    xHat = decode(model, modality, z);
+    fired = tf.sum(active, 0).greater(0).toFloat() as tf.Tensor1D;
+  }
+  const aux = dead ? auxKLoss(model, modality, x, xHat, pre, dead, weight, path) : tf.scalar(0);
+  const alignCodes = (count: number) =>
+    count <= 0 ? pre : count <= k ? (z ?? topKDense(pre, k)) : topKDense(pre, count);
+  return { xHat, fired, aux, alignCodes };
+}
+
+/**
+ * The sparse encoder (sparseEncode.ts): each row's kMax largest codes, the first k decoded by gathering
+ * their decoder rows. No AuxK (the caller takes this path only when no latent is dead).
+ */
+function sparseReconstruct(
+  model: LucidModel,
+  modality: Modality,
+  x: tf.Tensor2D,
+  kMax: number,
+  weight?: tf.Tensor1D,
+): Reconstruction {
+  const { k } = model.config;
+  const m = latentCount(model.config);
+  const p = model[modality];
+  const codes = sparseTopKEncode(model, modality, x, kMax);
+  const kept =
+    kMax === k ? codes : { values: codes.values.slice([0, 0], [-1, k]), indices: codes.indices.slice([0, 0], [-1, k]) };
+  const xHat = sparseDecode(kept.values as tf.Tensor2D, kept.indices as tf.Tensor2D, p.wDec).add(p.bPre) as tf.Tensor2D;
+  return {
+    xHat,
+    fired: firedLatents(kept as TopKCodes, m, weight),
+    aux: tf.scalar(0),
+    sparseCodes: { values: codes.values, ids: codes.hostIndices },
+  };
+}
+
+/**
+ * {@link guidedTransport} on sparse codes: each row's top-`count` codes restricted to the shared latents,
+ * their norms and cosines computed from the codes themselves (sparseEncode.ts `sharedCodeProducts`),
+ * not from dense [n, nShared] matrices. The same plan, costs and gradients.
+ */
+function sparseTransport(
+  model: LucidModel,
+  image: { values: tf.Tensor2D; ids: Int32Array },
+  text: { values: tf.Tensor2D; ids: Int32Array },
+  count: number,
+  alignMask: tf.Tensor2D,
+  grid: [number, number],
+): Transport {
+  return tf.tidy(() => {
+    const ms = model.config.nShared;
+    const [bt, t] = alignMask.shape;
+    const unit = (codes: { values: tf.Tensor2D; ids: Int32Array }) => {
+      const [n, width] = codes.values.shape;
+      const ids = leadingColumns(codes.ids, n, width, count);
+      const shared = tf.tensor2d(
+        Float32Array.from(ids, (id) => (id < ms ? 1 : 0)),
+        [n, count],
+      );
+      const values = tf.mul(codes.values.slice([0, 0], [-1, count]), shared) as tf.Tensor2D;
+      const norm = tf.sqrt(tf.sum(tf.square(values), 1).add(1e-12)) as tf.Tensor1D;
+      return { unit: tf.div(values, norm.expandDims(1)) as tf.Tensor2D, ids, norm };
+    };
+    const a = unit(image);
+    const b = unit(text);
+    const cosine = sharedCodeProducts(a.unit, a.ids, b.unit, b.ids, ms);
+    const bi = a.norm.shape[0] / (grid[0] * grid[1]);
+    return transportFromCosine(
+      model,
+      cosine,
+      a.norm.reshape([bi, grid[0] * grid[1]]),
+      b.norm.reshape([bt, t]),
+      alignMask,
+      grid,
+    );
   });
 }
 
@@ -161,17 +252,33 @@ export function guidedTransport(
   return tf.tidy(() => {
     const [bi, np, ms] = sharedImage.shape;
     const [bt, t] = sharedText.shape;
-    const problems = bi * bt;
-    const { sinkhornEpsilon, sinkhornIterations, structuralSmoothing } = model.config;
-
     const imageNorm = smoothNorm(sharedImage);
     const textNorm = smoothNorm(sharedText);
     const imageUnit = tf.div(sharedImage, imageNorm.expandDims(2)).reshape([bi * np, ms]);
     const textUnit = tf.div(sharedText, textNorm.expandDims(2)).reshape([bt * t, ms]);
-    const cosine = matMul(imageUnit as tf.Tensor2D, textUnit.transpose() as tf.Tensor2D)
-      .reshape([bi, np, bt, t])
-      .transpose([0, 2, 1, 3])
-      .reshape([problems, np, t]);
+    const cosine = matMul(imageUnit as tf.Tensor2D, textUnit.transpose() as tf.Tensor2D);
+    return transportFromCosine(model, cosine, imageNorm, textNorm, alignMask, grid);
+  });
+}
+
+/**
+ * {@link guidedTransport} from the cosines of every patch with every caption token [Bi·Np, Bt·T] and
+ * the shared-code norms of the patches [Bi, Np] and tokens [Bt, T] (the energies of its marginals).
+ */
+export function transportFromCosine(
+  model: LucidModel,
+  pairCosine: tf.Tensor2D,
+  imageNorm: tf.Tensor2D,
+  textNorm: tf.Tensor2D,
+  alignMask: tf.Tensor2D,
+  grid: [number, number],
+): Transport {
+  return tf.tidy(() => {
+    const [bi, np] = imageNorm.shape;
+    const [bt, t] = textNorm.shape;
+    const problems = bi * bt;
+    const { sinkhornEpsilon, sinkhornIterations, structuralSmoothing } = model.config;
+    const cosine = pairCosine.reshape([bi, np, bt, t]).transpose([0, 2, 1, 3]).reshape([problems, np, t]);
     const cost = tf.sub(1, cosine) as tf.Tensor3D;
 
     // Kept inside the range of the cost (1 − cos of non-negative codes ∈ [0, 1]): above it,
@@ -289,13 +396,28 @@ export function lucidLoss(
   return tf.tidy(() => {
     const { config } = model;
     const [pairs, np, dImage] = batch.patches.shape;
+    const m = latentCount(config);
     const zero = tf.scalar(0);
+    const ms = config.nShared;
+    const aligned = batch.captions !== undefined && ms > 0 && (config.gcmtWeight > 0 || config.contrastWeight > 0);
+    // Alignment reads the sparse codes the views show (top-alignK; top-k where alignK ≤ k), or the dense
+    // pre-activations (alignK 0).
+    const alignCount = config.alignK <= 0 ? 0 : config.alignK <= config.k ? config.k : Math.min(config.alignK, m);
+    // Without AuxK (which reads the dense pre-activations) and with alignment on sparse codes, the
+    // encoder runs sparsely too (sparseEncode.ts) where the decoder does: the same terms and gradients.
+    // Host code: on tfjs' WASM and cpu backends only (elsewhere every step would read the GPU back).
+    const sparse =
+      dead === null &&
+      HOST_BACKENDS.has(tf.getBackend()) &&
+      (!aligned || alignCount > 0) &&
+      decodesSparsely(path, config.k, m, Math.max(dImage, batch.captions?.tokens.shape[2] ?? 0));
+    const kMax = Math.max(config.k, aligned ? alignCount : 0);
 
     const xImage = batch.patches.reshape([pairs * np, dImage]) as tf.Tensor2D;
-    const preImage = preActivations(model, 'image', xImage);
-    const image = reconstruct(model, 'image', preImage, config.k, path);
+    const image = sparse
+      ? sparseReconstruct(model, 'image', xImage, kMax)
+      : denseReconstruct(model, 'image', xImage, path, dead);
     const fvuImage = fvu(xImage, image.xHat);
-    const auxImage = dead ? auxKLoss(model, 'image', xImage, image.xHat, preImage, dead, undefined, path) : zero;
     let fired = image.fired;
     let tokenCount: tf.Scalar = tf.scalar(pairs * np);
     let fvuText = zero;
@@ -307,35 +429,37 @@ export function lucidLoss(
       const [, length, dText] = batch.captions.tokens.shape;
       const xText = batch.captions.tokens.reshape([pairs * length, dText]) as tf.Tensor2D;
       const weight = batch.captions.tokenMask.reshape([pairs * length]) as tf.Tensor1D;
-      const preText = preActivations(model, 'text', xText);
-      const text = reconstruct(model, 'text', preText, config.k, path, weight);
+      const text = sparse
+        ? sparseReconstruct(model, 'text', xText, kMax, weight)
+        : denseReconstruct(model, 'text', xText, path, dead, weight);
       fvuText = fvu(xText, text.xHat, weight);
-      if (dead) auxText = auxKLoss(model, 'text', xText, text.xHat, preText, dead, weight, path);
+      auxText = text.aux;
       fired = tf.maximum(fired, text.fired);
       tokenCount = tokenCount.add(tf.sum(weight));
 
-      const ms = config.nShared;
-      const aligned = ms > 0 && (config.gcmtWeight > 0 || config.contrastWeight > 0);
       if (aligned) {
-        // Alignment reads the sparse codes the views show (top-alignK), or the dense pre-activations.
-        // Top-K codes it needs densely; the sparse decode path did not build them.
-        const alignCodes = (pre: tf.Tensor2D, z: tf.Tensor2D | undefined) =>
-          config.alignK <= 0
-            ? pre
-            : Math.min(config.alignK, pre.shape[1]) <= config.k
-              ? (z ?? topKDense(pre, config.k))
-              : topKDense(pre, Math.min(config.alignK, pre.shape[1]));
-        const sharedImage = alignCodes(preImage, image.dense)
-          .slice([0, 0], [-1, ms])
-          .reshape([pairs, np, ms]) as tf.Tensor3D;
-        const sharedText = alignCodes(preText, text.dense)
-          .slice([0, 0], [-1, ms])
-          .reshape([pairs, length, ms]) as tf.Tensor3D;
-        const transport = guidedTransport(model, sharedImage, sharedText, batch.captions.alignMask, batch.grid);
+        const transport =
+          image.sparseCodes && text.sparseCodes
+            ? sparseTransport(
+                model,
+                image.sparseCodes,
+                text.sparseCodes,
+                alignCount,
+                batch.captions.alignMask,
+                batch.grid,
+              )
+            : guidedTransport(
+                model,
+                image.alignCodes!(alignCount).slice([0, 0], [-1, ms]).reshape([pairs, np, ms]) as tf.Tensor3D,
+                text.alignCodes!(alignCount).slice([0, 0], [-1, ms]).reshape([pairs, length, ms]) as tf.Tensor3D,
+                batch.captions.alignMask,
+                batch.grid,
+              );
         gcmt = tf.mean(transport.matchedCost.mul(tf.eye(pairs)).sum(1));
         contrast = pairs > 1 ? batchContrastLoss(transport.totalCost, config.contrastTemperature) : zero;
       }
     }
+    const auxImage = image.aux;
 
     const total = fvuImage
       .add(fvuText)

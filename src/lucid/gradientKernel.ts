@@ -1,0 +1,191 @@
+/**
+ * Two WebAssembly SIMD kernels on tfjs' WASM memory for the sparse encoder's gradient (sparseEncode.ts
+ * `encoderGradients`), four floats at a time instead of JavaScript's one: on ViT-B/16-size batches they
+ * take the gradient's host pass from ~200 ms to a few tens (docs/benchmarks.md). Hand-assembled for the
+ * reason adamKernel.ts gives (nothing else builds a module on tfjs' own memory); ~200 bytes. Exports
+ *
+ *     axpy(y, x, bytes, a):        y[i] += a · x[i] for the floats at byte offsets [0, bytes) of y and x
+ *     transposeBlock(dst, src, rows, srcStride, dstStride, width):
+ *         for r < rows, q < width: dst[r · dstStride + 4q] = src[q · srcStride + 4r]   (bytes; floats)
+ *
+ * `bytes` and `width` must be multiples of 16 bytes and of 4 floats.
+ */
+import {
+  F32,
+  I32,
+  MODULE_HEADER,
+  V128,
+  add,
+  f32Load,
+  get,
+  i32Add,
+  i32Const,
+  i32GeU,
+  i32Mul,
+  importedMemory,
+  isShared,
+  leb,
+  load,
+  mul,
+  name,
+  replaceLane,
+  section,
+  set,
+  splat,
+  store,
+} from './wasmAssembly';
+
+/** The kernels bound to one WebAssembly memory (byte offsets into it). */
+export interface GradientKernels {
+  axpy(y: number, x: number, bytes: number, a: number): void;
+  transposeBlock(dst: number, src: number, rows: number, srcStride: number, dstStride: number, width: number): void;
+}
+
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = [0x0b];
+const breakIf = (depth: number) => [0x0d, depth];
+const branch = (depth: number) => [0x0c, depth];
+const inc = (local: number, by: number[]) => [...get(local), ...by, ...i32Add, ...set(local)];
+
+// axpy: params y, x, bytes, a; locals i, a4.
+const [Y, X, BYTES, A, I, A4] = [0, 1, 2, 3, 4, 5];
+const axpyBody = [
+  ...leb(2),
+  ...leb(1),
+  I32,
+  ...leb(1),
+  V128,
+  ...get(A),
+  ...splat,
+  ...set(A4),
+  ...BLOCK,
+  ...LOOP,
+  ...get(I),
+  ...get(BYTES),
+  ...i32GeU,
+  ...breakIf(1),
+  ...get(Y),
+  ...get(I),
+  ...i32Add,
+  ...get(Y),
+  ...get(I),
+  ...i32Add,
+  ...load,
+  ...get(X),
+  ...get(I),
+  ...i32Add,
+  ...load,
+  ...get(A4),
+  ...mul,
+  ...add,
+  ...store,
+  ...inc(I, i32Const(16)),
+  ...branch(0),
+  ...END,
+  ...END,
+  ...END,
+];
+
+// transposeBlock: params dst, src, rows, srcStride, dstStride, width; locals r, q, s, t, and strides 2·, 3·, 4·srcStride.
+const [DST, SRC, ROWS, SSTRIDE, DSTRIDE, WIDTH, R, Q, S, T, S2, S3, S4] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const lane = (offset: number[]) => [...get(S), ...offset, ...i32Add, ...f32Load];
+const transposeBody = [
+  ...leb(1),
+  ...leb(7),
+  I32,
+  ...get(SSTRIDE),
+  ...i32Const(2),
+  ...i32Mul,
+  ...set(S2),
+  ...get(SSTRIDE),
+  ...i32Const(3),
+  ...i32Mul,
+  ...set(S3),
+  ...get(SSTRIDE),
+  ...i32Const(4),
+  ...i32Mul,
+  ...set(S4),
+  ...BLOCK,
+  ...LOOP,
+  ...get(R),
+  ...get(ROWS),
+  ...i32GeU,
+  ...breakIf(1),
+  // s = src + 4r, t = dst + r · dstStride, q = 0
+  ...get(SRC),
+  ...get(R),
+  ...i32Const(4),
+  ...i32Mul,
+  ...i32Add,
+  ...set(S),
+  ...get(DST),
+  ...get(R),
+  ...get(DSTRIDE),
+  ...i32Mul,
+  ...i32Add,
+  ...set(T),
+  ...i32Const(0),
+  ...set(Q),
+  ...BLOCK,
+  ...LOOP,
+  ...get(Q),
+  ...get(WIDTH),
+  ...i32GeU,
+  ...breakIf(1),
+  ...get(T),
+  ...get(S),
+  ...f32Load,
+  ...splat,
+  ...lane(get(SSTRIDE)),
+  ...replaceLane(1),
+  ...lane(get(S2)),
+  ...replaceLane(2),
+  ...lane(get(S3)),
+  ...replaceLane(3),
+  ...store,
+  ...inc(S, get(S4)),
+  ...inc(T, i32Const(16)),
+  ...inc(Q, i32Const(4)),
+  ...branch(0),
+  ...END,
+  ...END,
+  ...inc(R, i32Const(1)),
+  ...branch(0),
+  ...END,
+  ...END,
+  ...END,
+];
+
+/** The module's bytes, for a shared (tfjs' threaded build) or an unshared memory. */
+export function gradientModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  const types = [
+    ...leb(2),
+    ...[0x60, ...leb(4), I32, I32, I32, F32, ...leb(0)],
+    ...[0x60, ...leb(6), ...Array(6).fill(I32), ...leb(0)],
+  ];
+  return new Uint8Array([
+    ...MODULE_HEADER,
+    ...section(1, types),
+    ...importedMemory(shared),
+    ...section(3, [...leb(2), ...leb(0), ...leb(1)]),
+    ...section(7, [...leb(2), ...name('axpy'), 0x00, ...leb(0), ...name('transposeBlock'), 0x00, ...leb(1)]),
+    ...section(10, [...leb(2), ...leb(axpyBody.length), ...axpyBody, ...leb(transposeBody.length), ...transposeBody]),
+  ]);
+}
+
+const compiled = new WeakMap<WebAssembly.Memory, GradientKernels | null>();
+
+/** The kernels for `memory`, compiled once per memory; null where WebAssembly SIMD is missing. */
+export function gradientKernelsFor(memory: WebAssembly.Memory): GradientKernels | null {
+  if (compiled.has(memory)) return compiled.get(memory)!;
+  let kernels: GradientKernels | null;
+  try {
+    const module = new WebAssembly.Module(gradientModuleBytes(isShared(memory)));
+    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GradientKernels;
+  } catch {
+    kernels = null;
+  }
+  compiled.set(memory, kernels);
+  return kernels;
+}

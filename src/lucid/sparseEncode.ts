@@ -1,0 +1,334 @@
+import * as tf from '@tensorflow/tfjs';
+import { type Modality, latentCount, privateRange } from './config';
+import { topKRow } from '../explain/topK';
+import { gradientKernelsFor, type GradientKernels } from './gradientKernel';
+import {
+  hostFloats,
+  hostOutputs,
+  uninitialisedWasmTensors,
+  wasmHeapOffset,
+  wasmHeapView,
+  wasmMemory,
+} from './hostTensors';
+import type { LucidModel } from './model';
+import type { TopKCodes } from './sparseDecode';
+
+/**
+ * The trainer's sparse encoder: the Top-K selection and the encoder's gradients computed from the k
+ * selected codes of each row instead of from dense [n, m] tensors.
+ *
+ * A Top-K SAE's encoder gradient is zero everywhere but at the selected codes, yet autodiff through
+ * dense pre-activations multiplies a dense [d, n] · [n, m] product for ∂/∂W_enc (at ViT-B/16 size,
+ * 392 patches: 9.9 GFLOP, as much as the forward product) and runs a dozen [n, m] element-wise passes
+ * (mask, cap, scatter, sum). Here the forward pass is one fused matMul + bias + ReLU; each row's private
+ * cap and Top-K are chosen on the host in one pass; and the backward pass accumulates
+ * ∂/∂W_enc[:, j] = Σ g_ij (x_i − b_pre) over the n·k selected entries only (n·k·d multiply-adds, 1/m·k
+ * of the dense product's), with ∂/∂b_enc and ∂/∂b_pre from the same entries. Host code, written by
+ * hand because tfjs has no sparse-gradient kernels; on tfjs' WASM backend it reads and writes its heap.
+ */
+
+/** Latents whose gradient columns {@link encoderGradients} accumulates before writing them out. */
+const LATENT_BLOCK = 64;
+
+/** Where one modality's codes may come from: the shared latents [0, nShared) and its private range, capped. */
+interface Ranges {
+  nShared: number;
+  privateStart: number;
+  privateEnd: number;
+  kPrivate: number;
+}
+
+/**
+ * Each row's kMax largest entries of `pre` [n, m] among the shared latents and the row's `kPrivate`
+ * largest private ones (the cap of encode.ts `capPrivate`), largest first, lower index first among
+ * equals; entries of other latents are never read. Rows with fewer than kMax candidates are padded
+ * with 0-valued codes of latent 0 (they decode to nothing and take no gradient, as zeros do in Top-K).
+ */
+export function selectTopKRows(
+  pre: Float32Array,
+  n: number,
+  m: number,
+  kMax: number,
+  ranges: Ranges,
+  ids: Int32Array,
+  values: Float32Array,
+): void {
+  const { nShared, privateStart, privateEnd, kPrivate } = ranges;
+  const sharedKeep = Math.min(kMax, nShared);
+  const privateKeep = Math.max(0, Math.min(kPrivate, privateEnd - privateStart, kMax));
+  const sharedIds = new Int32Array(sharedKeep);
+  const sharedValues = new Float32Array(sharedKeep);
+  const privateIds = new Int32Array(privateKeep);
+  const privateValues = new Float32Array(privateKeep);
+  for (let row = 0; row < n; row++) {
+    if (sharedKeep > 0) topKRow(pre, row * m, nShared, sharedKeep, sharedIds, sharedValues, 0);
+    if (privateKeep > 0)
+      topKRow(pre, row * m + privateStart, privateEnd - privateStart, privateKeep, privateIds, privateValues, 0);
+    // Merge the two sorted lists; on equal values the shared (lower) index comes first.
+    let s = 0;
+    let p = 0;
+    const out = row * kMax;
+    for (let slot = 0; slot < kMax; slot++) {
+      const takeShared = s < sharedKeep && (p >= privateKeep || sharedValues[s] >= privateValues[p]);
+      if (takeShared) {
+        values[out + slot] = sharedValues[s];
+        ids[out + slot] = sharedIds[s++];
+      } else if (p < privateKeep) {
+        values[out + slot] = privateValues[p];
+        ids[out + slot] = privateStart + privateIds[p++];
+      } else {
+        values[out + slot] = 0;
+        ids[out + slot] = 0;
+      }
+    }
+  }
+}
+
+/**
+ * Heap buffers and kernels for {@link encoderGradients} on tfjs' WASM memory: byte offsets of the
+ * centred rows, of a [LATENT_BLOCK, d] scratch block and of dW, and the SIMD kernels (gradientKernel.ts).
+ */
+export interface GradientHeap {
+  kernels: GradientKernels;
+  /** A view of the whole memory (taken after the last allocation). */
+  floats: Float32Array;
+  centred: number;
+  block: number;
+  dW: number;
+}
+
+/**
+ * The encoder's weight and bias gradients from the gradient `g` [n, kMax] of the selected codes
+ * (`values`, `ids`): where a code is 0 (ReLU off, or padding) it takes none. With x_c = x − b_pre [n, d]:
+ * dW[:, j] = Σ g_ij x_c,i [d, m] and dBias[j] = Σ g_ij [m]; every value of both is written. Entries are
+ * grouped by latent (a counting sort) and accumulated a block of latents at a time, each block then
+ * written to dW a row segment at a time (a column at a time touched a different page for every value).
+ * With `heap`, `centred` and `dW` are read and written at its offsets instead, and its SIMD kernels do
+ * the accumulation and the block's transpose where d and the block are multiples of 4.
+ */
+export function encoderGradients(
+  g: Float32Array,
+  values: Float32Array,
+  ids: Int32Array,
+  centred: Float32Array | null,
+  n: number,
+  kMax: number,
+  d: number,
+  m: number,
+  dW: Float32Array | null,
+  dBias: Float32Array,
+  heap?: GradientHeap,
+): void {
+  const entries = n * kMax;
+  const start = new Int32Array(m + 1);
+  for (let e = 0; e < entries; e++) if (values[e] > 0 && g[e] !== 0) start[ids[e] + 1]++;
+  for (let j = 0; j < m; j++) start[j + 1] += start[j];
+  const order = new Int32Array(start[m]);
+  const next = start.slice(0, m);
+  for (let e = 0; e < entries; e++) if (values[e] > 0 && g[e] !== 0) order[next[ids[e]]++] = e;
+
+  const simd = heap !== undefined && d % 4 === 0 ? heap : undefined;
+  const x = heap ? heap.floats.subarray(heap.centred / 4, heap.centred / 4 + n * d) : centred!;
+  const out = heap ? heap.floats.subarray(heap.dW / 4, heap.dW / 4 + d * m) : dW!;
+  const block = heap
+    ? heap.floats.subarray(heap.block / 4, heap.block / 4 + LATENT_BLOCK * d)
+    : new Float32Array(LATENT_BLOCK * d);
+  for (let j0 = 0; j0 < m; j0 += LATENT_BLOCK) {
+    const width = Math.min(LATENT_BLOCK, m - j0);
+    block.fill(0);
+    for (let jj = 0; jj < width; jj++) {
+      const j = j0 + jj;
+      let bias = 0;
+      const column = jj * d;
+      for (let o = start[j]; o < start[j + 1]; o++) {
+        const e = order[o];
+        const gradient = g[e];
+        const row = ((e / kMax) | 0) * d;
+        bias += gradient;
+        if (simd) simd.kernels.axpy(simd.block + column * 4, simd.centred + row * 4, d * 4, gradient);
+        else for (let c = 0; c < d; c++) block[column + c] += gradient * x[row + c];
+      }
+      dBias[j] = bias;
+    }
+    const grouped = simd ? width - (width % 4) : 0;
+    if (grouped > 0) simd!.kernels.transposeBlock(simd!.dW + j0 * 4, simd!.block, d, d * 4, m * 4, grouped);
+    for (let c = 0; c < d; c++) {
+      const rowStart = c * m + j0;
+      for (let jj = grouped; jj < width; jj++) out[rowStart + jj] = block[jj * d + c];
+    }
+  }
+}
+
+/** Whether {@link sparseTopKEncode} may use the SIMD kernels (tests turn them off to compare with the JavaScript pass). */
+export const gradientKernelSwitch = { enabled: true };
+
+/**
+ * dW [d, m] and dBias [m] of {@link encoderGradients} as tensors: on tfjs' WASM backend written in its
+ * heap (with the SIMD kernels where they can be built), elsewhere computed on the host and uploaded.
+ */
+function encoderGradientTensors(
+  dy: tf.Tensor,
+  values: Float32Array,
+  ids: Int32Array,
+  centred: tf.Tensor2D,
+  kMax: number,
+  m: number,
+): [tf.Tensor, tf.Tensor] {
+  const [n, d] = centred.shape;
+  const memory = wasmMemory();
+  const kernels = memory && gradientKernelSwitch.enabled ? gradientKernelsFor(memory) : null;
+  if (!kernels) {
+    const [dW, dBias] = hostOutputs([[d, m], [m]], ([w, b]) =>
+      encoderGradients(hostFloats(dy), values, ids, hostFloats(centred), n, kMax, d, m, w, b),
+    );
+    return [dW, dBias];
+  }
+  const [dW, dBias, block] = uninitialisedWasmTensors([[d, m], [m], [LATENT_BLOCK * d]]);
+  // Views and offsets after the last allocation (an allocation may grow the heap and move its buffer).
+  const offset = (tensor: tf.Tensor) => wasmHeapOffset(tensor, false)!;
+  const heap = {
+    kernels,
+    floats: wasmHeapView(0, memory!.buffer.byteLength / 4),
+    centred: offset(centred),
+    block: offset(block),
+    dW: offset(dW),
+  };
+  encoderGradients(hostFloats(dy), values, ids, null, n, kMax, d, m, null, hostFloats(dBias), heap);
+  block.dispose();
+  return [dW, dBias];
+}
+
+/**
+ * The kMax largest capped ReLU pre-activations of each row, as encode.ts `preActivations` followed by
+ * Top-K (`topKCodes`) would give them, with gradients to the modality's W_enc, b_enc and b_pre (x is
+ * data: it gets none). The values are differentiable; the indices are constants.
+ * @param x normalised activations [n, d]
+ * @returns values [n, kMax] largest first and their latent ids (int32)
+ */
+export function sparseTopKEncode(
+  model: LucidModel,
+  modality: Modality,
+  x: tf.Tensor2D,
+  kMax: number,
+): TopKCodes & { hostIndices: Int32Array } {
+  const p = model[modality];
+  const [n, d] = x.shape;
+  const m = latentCount(model.config);
+  const [privateStart, privateEnd] = privateRange(model.config, modality);
+  const ranges = { nShared: model.config.nShared, privateStart, privateEnd, kPrivate: model.config.kPrivate };
+  const ids = new Int32Array(n * kMax);
+  const values = new Float32Array(n * kMax);
+  const centred = tf.tidy(() => {
+    const shifted = tf.sub(x, p.bPre) as tf.Tensor2D;
+    // A plain product, then bias and ReLU: tfjs' WASM fused matMul + bias + ReLU took ~1.5× the plain
+    // product's time at this shape (370 vs 245 ms in the browser for [392, 768] · [768, 16,384]).
+    const pre = tf.relu(tf.add(tf.matMul(shifted, p.wEnc), p.bEnc));
+    selectTopKRows(hostFloats(pre), n, m, kMax, ranges, ids, values);
+    return shifted;
+  });
+  const select = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [wEnc, , , shifted, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor2D, tf.GradSaveFunc];
+    save([shifted]);
+    return {
+      value: tf.tensor2d(values, [n, kMax]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const xc = saved[0] as tf.Tensor2D;
+        const [dW, dBias] = encoderGradientTensors(dy, values, ids, xc, kMax, m);
+        // b_pre's gradient through x − b_pre: −W_enc · dBias (a product that streams W_enc once).
+        const dShift = tf.neg(tf.matMul(wEnc, dBias.reshape([m, 1]))).reshape([d]);
+        return [dW, dBias, dShift, tf.zerosLike(xc)];
+      },
+    };
+  });
+  const out = {
+    values: select(p.wEnc, p.bEnc, p.bPre, centred) as tf.Tensor2D,
+    indices: tf.tensor2d(ids, [n, kMax], 'int32'),
+    hostIndices: ids,
+  };
+  centred.dispose();
+  return out;
+}
+/** The first `count` columns of a row-major [n, width] array. */
+export function leadingColumns(ids: Int32Array, n: number, width: number, count: number): Int32Array {
+  if (count === width) return ids;
+  const out = new Int32Array(n * count);
+  for (let row = 0; row < n; row++) out.set(ids.subarray(row * width, row * width + count), row * count);
+  return out;
+}
+
+/**
+ * Cosine-style products of sparse codes over the shared latents: out[i, j] = Σ a[i, s] · b[j, t] over
+ * the pairs with idsA[i, s] = idsB[j, t] < nShared (entries of private latents count as 0). With unit
+ * rows this is the transport's cosine between patch and token codes, without the dense [n, nShared]
+ * codes the dense path builds. Host code (a scatter of b into a [nShared, nb] table, then one gather per
+ * code of a); gradients to a and b.
+ * @param a [na, ka]
+ * @param idsA [na, ka] latent ids of a's codes
+ * @param b [nb, kb]
+ * @param idsB [nb, kb]
+ * @returns [na, nb]
+ */
+export function sharedCodeProducts(
+  a: tf.Tensor2D,
+  idsA: Int32Array,
+  b: tf.Tensor2D,
+  idsB: Int32Array,
+  nShared: number,
+): tf.Tensor2D {
+  const [na, ka] = a.shape;
+  const [nb, kb] = b.shape;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [ta, tb, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([]);
+    const av = hostFloats(ta).slice();
+    const bv = hostFloats(tb).slice();
+    // table[l, j] = b's code of latent l on row j.
+    const table = new Float32Array(nShared * nb);
+    for (let j = 0; j < nb; j++)
+      for (let t = 0; t < kb; t++) {
+        const l = idsB[j * kb + t];
+        if (l < nShared) table[l * nb + j] += bv[j * kb + t];
+      }
+    const out = new Float32Array(na * nb);
+    for (let i = 0; i < na; i++)
+      for (let s = 0; s < ka; s++) {
+        const l = idsA[i * ka + s];
+        const value = av[i * ka + s];
+        if (l >= nShared || value === 0) continue;
+        for (let j = 0; j < nb; j++) out[i * nb + j] += value * table[l * nb + j];
+      }
+    return {
+      value: tf.tensor2d(out, [na, nb]),
+      gradFunc: (dy: tf.Tensor) =>
+        hostOutputs(
+          [
+            [na, ka],
+            [nb, kb],
+          ],
+          ([da, db]) => {
+            const g = hostFloats(dy);
+            const dTable = new Float32Array(nShared * nb);
+            for (let i = 0; i < na; i++)
+              for (let s = 0; s < ka; s++) {
+                const l = idsA[i * ka + s];
+                let sum = 0;
+                if (l < nShared) {
+                  const value = av[i * ka + s];
+                  for (let j = 0; j < nb; j++) {
+                    sum += g[i * nb + j] * table[l * nb + j];
+                    dTable[l * nb + j] += g[i * nb + j] * value;
+                  }
+                }
+                da[i * ka + s] = sum;
+              }
+            for (let j = 0; j < nb; j++)
+              for (let t = 0; t < kb; t++) {
+                const l = idsB[j * kb + t];
+                db[j * kb + t] = l < nShared ? dTable[l * nb + j] : 0;
+              }
+          },
+        ),
+    };
+  });
+  return op(a, b) as tf.Tensor2D;
+}
