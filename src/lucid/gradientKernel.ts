@@ -1,10 +1,12 @@
 /**
- * Two WebAssembly SIMD kernels on tfjs' WASM memory for the sparse encoder's gradient (sparseEncode.ts
- * `encoderGradients`), four floats at a time instead of JavaScript's one: on ViT-B/16-size batches they
+ * WebAssembly SIMD kernels on tfjs' WASM memory for the sparse encoder's gradient (sparseEncode.ts
+ * `encoderGradients`), its sparse decode and the decoder's projection and renorm (sparseEncode.ts), four floats at a time instead of JavaScript's one: on ViT-B/16-size batches they
  * take the gradient's host pass from ~200 ms to a few tens (docs/benchmarks.md). Hand-assembled for the
  * reason adamKernel.ts gives (nothing else builds a module on tfjs' own memory); ~200 bytes. Exports
  *
  *     axpy(y, x, bytes, a):        y[i] += a · x[i] for the floats at byte offsets [0, bytes) of y and x
+ *     dot(x, y, bytes):            Σ x[i] · y[i] (four partial sums in float32, then added)
+ *     scale(y, x, bytes, a):       y[i] = a · x[i]
  *     transposeBlock(dst, src, rows, srcStride, dstStride, width):
  *         for r < rows, q < width: dst[r · dstStride + 4q] = src[q · srcStride + 4r]   (bytes; floats)
  *
@@ -16,6 +18,8 @@ import {
   MODULE_HEADER,
   V128,
   add,
+  extractLane,
+  f32Add,
   f32Load,
   get,
   i32Add,
@@ -38,6 +42,8 @@ import {
 /** The kernels bound to one WebAssembly memory (byte offsets into it). */
 export interface GradientKernels {
   axpy(y: number, x: number, bytes: number, a: number): void;
+  dot(x: number, y: number, bytes: number): number;
+  scale(y: number, x: number, bytes: number, a: number): void;
   transposeBlock(dst: number, src: number, rows: number, srcStride: number, dstStride: number, width: number): void;
 }
 
@@ -48,9 +54,11 @@ const breakIf = (depth: number) => [0x0d, depth];
 const branch = (depth: number) => [0x0c, depth];
 const inc = (local: number, by: number[]) => [...get(local), ...by, ...i32Add, ...set(local)];
 
-// axpy: params y, x, bytes, a; locals i, a4.
+// axpy and scale: params y, x, bytes, a; locals i, a4.
 const [Y, X, BYTES, A, I, A4] = [0, 1, 2, 3, 4, 5];
-const axpyBody = [
+
+/** y[i] = a · x[i] (scale) or y[i] += a · x[i] (axpy): params y, x, bytes, a; locals i, a4. */
+const scaledBody = (accumulate: boolean) => [
   ...leb(2),
   ...leb(1),
   I32,
@@ -68,22 +76,63 @@ const axpyBody = [
   ...get(Y),
   ...get(I),
   ...i32Add,
-  ...get(Y),
-  ...get(I),
-  ...i32Add,
-  ...load,
+  ...(accumulate ? [...get(Y), ...get(I), ...i32Add, ...load] : []),
   ...get(X),
   ...get(I),
   ...i32Add,
   ...load,
   ...get(A4),
   ...mul,
-  ...add,
+  ...(accumulate ? add : []),
   ...store,
   ...inc(I, i32Const(16)),
   ...branch(0),
   ...END,
   ...END,
+  ...END,
+];
+
+// dot: params x, y, bytes; locals i, sum (v128); returns f32.
+const [DX, DY, DBYTES, DI, SUM] = [0, 1, 2, 3, 4];
+const dotBody = [
+  ...leb(2),
+  ...leb(1),
+  I32,
+  ...leb(1),
+  V128,
+  ...BLOCK,
+  ...LOOP,
+  ...get(DI),
+  ...get(DBYTES),
+  ...i32GeU,
+  ...breakIf(1),
+  ...get(SUM),
+  ...get(DX),
+  ...get(DI),
+  ...i32Add,
+  ...load,
+  ...get(DY),
+  ...get(DI),
+  ...i32Add,
+  ...load,
+  ...mul,
+  ...add,
+  ...set(SUM),
+  ...inc(DI, i32Const(16)),
+  ...branch(0),
+  ...END,
+  ...END,
+  ...get(SUM),
+  ...extractLane(0),
+  ...get(SUM),
+  ...extractLane(1),
+  ...f32Add,
+  ...get(SUM),
+  ...extractLane(2),
+  ...get(SUM),
+  ...extractLane(3),
+  ...f32Add,
+  ...f32Add,
   ...END,
 ];
 
@@ -160,17 +209,23 @@ const transposeBody = [
 /** The module's bytes, for a shared (tfjs' threaded build) or an unshared memory. */
 export function gradientModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const types = [
-    ...leb(2),
+    ...leb(3),
     ...[0x60, ...leb(4), I32, I32, I32, F32, ...leb(0)],
     ...[0x60, ...leb(6), ...Array(6).fill(I32), ...leb(0)],
+    ...[0x60, ...leb(3), I32, I32, I32, ...leb(1), F32],
   ];
+  const bodies = [scaledBody(true), transposeBody, dotBody, scaledBody(false)];
   return new Uint8Array([
     ...MODULE_HEADER,
     ...section(1, types),
     ...importedMemory(shared),
-    ...section(3, [...leb(2), ...leb(0), ...leb(1)]),
-    ...section(7, [...leb(2), ...name('axpy'), 0x00, ...leb(0), ...name('transposeBlock'), 0x00, ...leb(1)]),
-    ...section(10, [...leb(2), ...leb(axpyBody.length), ...axpyBody, ...leb(transposeBody.length), ...transposeBody]),
+    // Functions: axpy (type 0), transposeBlock (1), dot (2), scale (0).
+    ...section(3, [...leb(4), ...leb(0), ...leb(1), ...leb(2), ...leb(0)]),
+    ...section(7, [
+      ...leb(4),
+      ...['axpy', 'transposeBlock', 'dot', 'scale'].flatMap((exported, i) => [...name(exported), 0x00, ...leb(i)]),
+    ]),
+    ...section(10, [...leb(bodies.length), ...bodies.flatMap((body) => [...leb(body.length), ...body])]),
   ]);
 }
 

@@ -12,6 +12,7 @@ import {
   sparseDecode,
   topKCodes,
 } from './sparseDecode';
+import { hostSparseDecode } from './hostDecoder';
 import { leadingColumns, sharedCodeProducts, sparseTopKEncode } from './sparseEncode';
 
 /** Backends whose tensors host code reads without a GPU read-back (sparseEncode.ts). */
@@ -105,7 +106,11 @@ function sparseReconstruct(
   const codes = sparseTopKEncode(model, modality, x, kMax);
   const kept =
     kMax === k ? codes : { values: codes.values.slice([0, 0], [-1, k]), indices: codes.indices.slice([0, 0], [-1, k]) };
-  const xHat = sparseDecode(kept.values as tf.Tensor2D, kept.indices as tf.Tensor2D, p.wDec).add(p.bPre) as tf.Tensor2D;
+  const n = x.shape[0];
+  const decoded =
+    hostSparseDecode(kept.values as tf.Tensor2D, leadingColumns(codes.hostIndices, n, kMax, k), p.wDec) ??
+    sparseDecode(kept.values as tf.Tensor2D, kept.indices as tf.Tensor2D, p.wDec);
+  const xHat = decoded.add(p.bPre) as tf.Tensor2D;
   return {
     xHat,
     fired: firedLatents(kept as TopKCodes, m, weight),
@@ -221,7 +226,7 @@ export function gridSmoothingMatrix(rows: number, cols: number, share: number): 
 }
 
 /** Transport between every image and every caption of a batch (Bi · Bt problems). */
-export interface Transport {
+export type Transport = {
   /** Plan with dustbin row and column, after structural smoothing [Bi·Bt, Np+1, T+1]; mass 1 per problem. */
   plan: tf.Tensor3D;
   /** Cost with dustbin row and column [Bi·Bt, Np+1, T+1]: 1 − cos in the patch–token block. */
@@ -230,7 +235,7 @@ export interface Transport {
   matchedCost: tf.Tensor2D;
   /** Full cost: patch–token entries plus every dustbin entry (corner included) at the learned dustbin cost [Bi, Bt]. */
   totalCost: tf.Tensor2D;
-}
+};
 
 /**
  * Guided Cross-Modal Transport between image patches and caption tokens in the shared latents.

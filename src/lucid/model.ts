@@ -8,6 +8,7 @@ import {
   privateRange,
   validateConfig,
 } from './config';
+import { hostUnitRows } from './hostDecoder';
 import { gaussianArray, makeGaussian, makeRng } from './random';
 
 /** One modality's encoder and decoder. Shapes use d = that modality's input width, m = all latents. */
@@ -146,6 +147,12 @@ export function unitRows(data: Float32Array, rows: number, cols: number): Float3
 export function setDecoderNormToUnitNorm(model: LucidModel): void {
   for (const modality of MODALITIES) {
     const wDec = model[modality].wDec;
+    const unit = hostUnitRows(wDec);
+    if (unit) {
+      wDec.assign(unit);
+      unit.dispose();
+      continue;
+    }
     tf.tidy(() => {
       // √Σx², not tf.norm: its Pow kernel took 6× Square's time on tfjs' WASM backend ([16384, 768]: 116 ms).
       const norms = tf.sqrt(tf.sum(tf.square(wDec), 1, true)).maximum(1e-12);

@@ -67,7 +67,8 @@ describe('the sparse encoder', () => {
       const kMax = 8;
       const x = tf.tensor2d(gaussianArray(n * d, gaussian), [n, d]);
       const sparse = sparseTopKEncode(model, modality, x, kMax);
-      const dense = tf.tidy(() => topKCodes(preActivations(model, modality, x), kMax));
+      const pre = preActivations(model, modality, x);
+      const dense = topKCodes(pre, kMax);
       const got = rowMaps(sparse.values.dataSync() as Float32Array, sparse.hostIndices, n, kMax);
       const want = rowMaps(dense.values.dataSync() as Float32Array, Int32Array.from(dense.indices.dataSync()), n, kMax);
       expect(got.some((row) => row.size === kMax)).toBe(true);
@@ -78,7 +79,7 @@ describe('the sparse encoder', () => {
       // Largest first, as the reconstruction's first k columns assume.
       const values = sparse.values.dataSync();
       for (let i = 0; i < n * kMax; i++) if (i % kMax > 0) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
-      tf.dispose([x, sparse.values, sparse.indices, dense.values, dense.indices]);
+      tf.dispose([x, pre, sparse.values, sparse.indices, dense.values, dense.indices]);
     });
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type HostPairBatch, type PairBatch, disposeBatch, toBatchTensors } from './batch';
 import { latentCount, MODALITIES } from './config';
 import { LOSS_TERM_NAMES, type LossTermName, lucidLoss } from './losses';
+import { hostProjectOutDecoderDirections } from './hostDecoder';
 import { type LucidModel, setDecoderNormToUnitNorm, trainableVariables } from './model';
 import { leanAdam } from './leanAdam';
 import type { DecodePath } from './sparseDecode';
@@ -119,7 +120,10 @@ export function createTrainer(model: LucidModel, options: TrainerOptions = {}): 
       for (const name of Object.keys(grads)) if (!grads[name]) delete grads[name];
       for (const name of decoderNames) {
         if (!grads[name]) continue;
-        grads[name] = removeGradientParallelToDecoderDirections(grads[name] as tf.Tensor2D, decoders.get(name)!);
+        const gradient = grads[name] as tf.Tensor2D;
+        grads[name] =
+          hostProjectOutDecoderDirections(gradient, decoders.get(name)!) ??
+          removeGradientParallelToDecoderDirections(gradient, decoders.get(name)!);
       }
       optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
       const [lossVector, fired, tokenCount] = kept;

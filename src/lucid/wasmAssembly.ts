@@ -35,6 +35,8 @@ export const load = [...simd(0x00), 0x00, 0x00]; // v128.load, alignment 1, offs
 export const store = [...simd(0x0b), 0x00, 0x00]; // v128.store
 export const f32Load = [0x2a, 0x00, 0x00]; // f32.load, alignment 1, offset 0
 export const splat = simd(0x13); // f32x4.splat
+/** f32x4.extract_lane. */
+export const extractLane = (lane: number) => [...simd(0x1f), lane];
 /** f32x4.replace_lane. */
 export const replaceLane = (lane: number) => [...simd(0x20), lane];
 export const sqrt = simd(0xe3);
@@ -42,6 +44,7 @@ export const add = simd(0xe4);
 export const mul = simd(0xe6);
 export const div = simd(0xe7);
 export const i32Add = [0x6a];
+export const f32Add = [0x92];
 export const i32Mul = [0x6c];
 export const i32GeU = [0x4f];
 

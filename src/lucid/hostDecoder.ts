@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { type GradientKernels, gradientKernelsFor } from './gradientKernel';
+import { hostFloats, uninitialisedWasmTensors, wasmHeapOffset, wasmHeapView, wasmMemory } from './hostTensors';
+
+/**
+ * The decoder's per-step work as row passes on tfjs' WASM heap with the SIMD kernels of
+ * gradientKernel.ts: the sparse decode and its gradient, the projection of the decoder gradient and the
+ * renorm of its rows. tfjs runs each as several [m, d] or [n·k, d] kernels (gather, batched products,
+ * scatter; multiply, sum, subtract; square, sum, divide), each a pass over tens of megabytes at
+ * ViT-B/16 size; here each is one pass over the rows it touches. Each function returns null where it
+ * cannot run (another backend, no SIMD, a width not a multiple of 4, a tensor it may not write), and
+ * the caller then uses its tfjs ops: the same values to float32 rounding (hostDecoder.test.ts).
+ */
+
+/** Whether the host passes may run (tests turn them off to compare with the tfjs ops). */
+export const hostDecoderSwitch = { enabled: true };
+
+/** The kernels, where the backend is WASM, SIMD works and rows of `width` floats suit them. */
+function kernelsFor(width: number): GradientKernels | null {
+  if (!hostDecoderSwitch.enabled || width % 4 !== 0) return null;
+  const memory = wasmMemory();
+  return memory ? gradientKernelsFor(memory) : null;
+}
+
+const offset = (tensor: tf.Tensor) => wasmHeapOffset(tensor, false)!;
+
+/**
+ * x̂ = Σ_t values[i, t] · W_dec[ids[i, t]] [n, d], as sparseDecode.ts `sparseDecode`, with gradients to
+ * the values and to W_dec (only the rows of the chosen latents are read or written).
+ * @param values [n, k]
+ * @param ids [n, k] latent ids on the host
+ * @param wDec [m, d]
+ */
+export function hostSparseDecode(values: tf.Tensor2D, ids: Int32Array, wDec: tf.Tensor2D): tf.Tensor2D | null {
+  const [n, k] = values.shape;
+  const [m, d] = wDec.shape;
+  const kernels = kernelsFor(d);
+  if (!kernels || wasmHeapOffset(wDec, false) === null) return null;
+  const rowBytes = d * 4;
+  const decode = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [v, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([]);
+    const codes = hostFloats(v).slice();
+    const [out] = uninitialisedWasmTensors([[n, d]]);
+    wasmHeapView(offset(out), n * d).fill(0);
+    const [o, base] = [offset(out), offset(w)];
+    for (let e = 0; e < n * k; e++) {
+      if (codes[e] !== 0) kernels.axpy(o + ((e / k) | 0) * rowBytes, base + ids[e] * rowBytes, rowBytes, codes[e]);
+    }
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor) => {
+        const [dValues, dW] = uninitialisedWasmTensors([
+          [n, k],
+          [m, d],
+        ]);
+        const [g, weights, rows] = [offset(dy), offset(w), offset(dW)];
+        wasmHeapView(rows, m * d).fill(0);
+        const dv = wasmHeapView(offset(dValues), n * k);
+        for (let e = 0; e < n * k; e++) {
+          const row = g + ((e / k) | 0) * rowBytes;
+          dv[e] = kernels.dot(weights + ids[e] * rowBytes, row, rowBytes);
+          if (codes[e] !== 0) kernels.axpy(rows + ids[e] * rowBytes, row, rowBytes, codes[e]);
+        }
+        return [dValues, dW];
+      },
+    };
+  });
+  return decode(values, wDec) as tf.Tensor2D;
+}
+
+/**
+ * The decoder gradient less its part along each decoder row (g_j − (g_j · w_j) w_j), in place on the
+ * gradient; null (nothing done) where the host pass cannot run or the gradient shares its memory.
+ * @param gradient [m, d]
+ * @param decoder [m, d] unit rows
+ */
+export function hostProjectOutDecoderDirections(gradient: tf.Tensor2D, decoder: tf.Tensor2D): tf.Tensor2D | null {
+  const [m, d] = gradient.shape;
+  const kernels = kernelsFor(d);
+  const g = wasmHeapOffset(gradient, true);
+  const w = wasmHeapOffset(decoder, false);
+  if (!kernels || g === null || w === null) return null;
+  const rowBytes = d * 4;
+  for (let j = 0; j < m; j++) {
+    const parallel = kernels.dot(g + j * rowBytes, w + j * rowBytes, rowBytes);
+    kernels.axpy(g + j * rowBytes, w + j * rowBytes, rowBytes, -parallel);
+  }
+  return gradient;
+}
+
+/**
+ * The decoder with every row scaled to unit norm (w_j / max(‖w_j‖, 10⁻¹²)), as a new tensor (tfjs' WASM
+ * matMul caches its weights by tensor, so the variable's memory is not written in place); null where the
+ * host pass cannot run.
+ * @param decoder [m, d]
+ */
+export function hostUnitRows(decoder: tf.Tensor2D): tf.Tensor2D | null {
+  const [m, d] = decoder.shape;
+  const kernels = kernelsFor(d);
+  if (!kernels || wasmHeapOffset(decoder, false) === null) return null;
+  const [out] = uninitialisedWasmTensors([[m, d]]);
+  const [o, w] = [offset(out), offset(decoder)];
+  const rowBytes = d * 4;
+  for (let j = 0; j < m; j++) {
+    const norm = Math.sqrt(kernels.dot(w + j * rowBytes, w + j * rowBytes, rowBytes));
+    kernels.scale(o + j * rowBytes, w + j * rowBytes, rowBytes, 1 / Math.max(norm, 1e-12));
+  }
+  return out as tf.Tensor2D;
+}
