@@ -83,6 +83,46 @@ describe('the sparse encoder', () => {
     });
   }
 
+  it('keeps the same codes where the rows are wide enough for the sampled threshold (both layouts)', async () => {
+    // 400 shared latents for kMax 8 and 64 private for a cap of 2: both selections sample.
+    const wide = makeConfig(
+      { dImage: 16, dText: 12 },
+      { nShared: 400, nImagePrivate: 64, nTextPrivate: 40, k: 5, kPrivate: 2, alignK: 8 },
+    );
+    const local = biasedModel(8, wide);
+    const n = 37;
+    const kMax = 8;
+    try {
+      for (const kernels of [true, false]) {
+        gradientKernelSwitch.enabled = kernels;
+        for (const modality of ['image', 'text'] as const) {
+          const d = modality === 'image' ? 16 : 12;
+          // A few rows all negative before ReLU (every code 0): the full-scan fallback.
+          const data = gaussianArray(n * d, gaussian);
+          const x = tf.tensor2d(data, [n, d]);
+          const sparse = sparseTopKEncode(local, modality, x, kMax);
+          const pre = preActivations(local, modality, x);
+          const dense = topKCodes(pre, kMax);
+          const got = rowMaps(sparse.values.dataSync() as Float32Array, sparse.hostIndices, n, kMax);
+          const want = rowMaps(
+            dense.values.dataSync() as Float32Array,
+            Int32Array.from(dense.indices.dataSync()),
+            n,
+            kMax,
+          );
+          for (let row = 0; row < n; row++) {
+            expect([...got[row].keys()].sort(), `row ${row}`).toEqual([...want[row].keys()].sort());
+            for (const [id, value] of want[row]) expect(got[row].get(id)).toBeCloseTo(value, 4);
+          }
+          tf.dispose([x, pre, sparse.values, sparse.indices, dense.values, dense.indices]);
+        }
+      }
+    } finally {
+      gradientKernelSwitch.enabled = true;
+      disposeLucid(local);
+    }
+  });
+
   const variants = [
     { backend: 'wasm', kernels: true },
     { backend: 'wasm', kernels: false },

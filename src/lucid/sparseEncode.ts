@@ -38,6 +38,50 @@ interface Ranges {
   kPrivate: number;
 }
 
+/** Every how many entries {@link sharedPicker} samples to estimate a row's k-th largest value. */
+const SAMPLE_STRIDE = 8;
+
+/**
+ * A Top-K of `width` entries at a time, as topKRow (largest first, lower index first among equals),
+ * that scans most of a row once: the top of a 1-in-8 sample sets a threshold a little below the
+ * row's k-th largest value, the entries at or above it (about k + 4·8) are collected in index order,
+ * and topKRow runs on those. Where fewer than k entries reach the threshold, or it is not positive,
+ * topKRow runs on the whole row. The result is the same either way (sparseEncode.test.ts); 16,384-wide
+ * rows took ~56 ms for 392 rows with topKRow alone.
+ */
+function sharedPicker(width: number, k: number) {
+  const samples = new Float32Array(Math.ceil(width / SAMPLE_STRIDE));
+  const quantile = Math.min(samples.length, Math.ceil(k / SAMPLE_STRIDE) + 4);
+  const top = new Float32Array(quantile);
+  const topIds = new Int32Array(quantile);
+  const candidates = new Float32Array(width);
+  const candidateIds = new Int32Array(width);
+  const picked = new Int32Array(k);
+  return (source: Float32Array, start: number, ids: Int32Array, values: Float32Array) => {
+    let count = 0;
+    if (width >= 4 * k) {
+      for (let j = 0, s = 0; j < width; j += SAMPLE_STRIDE) samples[s++] = source[start + j];
+      topKRow(samples, 0, samples.length, quantile, topIds, top, 0);
+      const threshold = top[quantile - 1];
+      if (threshold > 0) {
+        for (let j = 0; j < width; j++) {
+          const value = source[start + j];
+          if (value >= threshold) {
+            candidates[count] = value;
+            candidateIds[count++] = j;
+          }
+        }
+      }
+    }
+    if (count < k) {
+      topKRow(source, start, width, k, ids, values, 0);
+      return;
+    }
+    topKRow(candidates, 0, count, k, picked, values, 0);
+    for (let t = 0; t < k; t++) ids[t] = candidateIds[picked[t]];
+  };
+}
+
 /**
  * Each row's kMax largest entries of `pre` [n, m] among the shared latents and the row's `kPrivate`
  * largest private ones (the cap of encode.ts `capPrivate`), largest first, lower index first among
@@ -60,27 +104,180 @@ export function selectTopKRows(
   const sharedValues = new Float32Array(sharedKeep);
   const privateIds = new Int32Array(privateKeep);
   const privateValues = new Float32Array(privateKeep);
+  const pick = sharedPicker(nShared, sharedKeep);
   for (let row = 0; row < n; row++) {
-    if (sharedKeep > 0) topKRow(pre, row * m, nShared, sharedKeep, sharedIds, sharedValues, 0);
+    if (sharedKeep > 0) pick(pre, row * m, sharedIds, sharedValues);
     if (privateKeep > 0)
       topKRow(pre, row * m + privateStart, privateEnd - privateStart, privateKeep, privateIds, privateValues, 0);
-    // Merge the two sorted lists; on equal values the shared (lower) index comes first.
-    let s = 0;
-    let p = 0;
-    const out = row * kMax;
-    for (let slot = 0; slot < kMax; slot++) {
-      const takeShared = s < sharedKeep && (p >= privateKeep || sharedValues[s] >= privateValues[p]);
-      if (takeShared) {
-        values[out + slot] = sharedValues[s];
-        ids[out + slot] = sharedIds[s++];
-      } else if (p < privateKeep) {
-        values[out + slot] = privateValues[p];
-        ids[out + slot] = privateStart + privateIds[p++];
-      } else {
-        values[out + slot] = 0;
-        ids[out + slot] = 0;
+    mergeLists(
+      sharedIds,
+      sharedValues,
+      sharedKeep,
+      privateIds,
+      privateValues,
+      privateKeep,
+      privateStart,
+      kMax,
+      ids,
+      values,
+      row * kMax,
+    );
+  }
+}
+
+/**
+ * Merges two sorted code lists (shared, then private with ids relative to `privateOffset`) into the
+ * kMax slots at `out`, largest first; on equal values the shared (lower) index comes first; slots
+ * left over get 0-valued codes of latent 0.
+ */
+function mergeLists(
+  sharedIds: Int32Array,
+  sharedValues: Float32Array,
+  sharedKeep: number,
+  privateIds: Int32Array,
+  privateValues: Float32Array,
+  privateKeep: number,
+  privateOffset: number,
+  kMax: number,
+  ids: Int32Array,
+  values: Float32Array,
+  out: number,
+): void {
+  let s = 0;
+  let p = 0;
+  for (let slot = 0; slot < kMax; slot++) {
+    const takeShared = s < sharedKeep && (p >= privateKeep || sharedValues[s] >= privateValues[p]);
+    if (takeShared) {
+      values[out + slot] = sharedValues[s];
+      ids[out + slot] = sharedIds[s++];
+    } else if (p < privateKeep) {
+      values[out + slot] = privateValues[p];
+      ids[out + slot] = privateOffset + privateIds[p++];
+    } else {
+      values[out + slot] = 0;
+      ids[out + slot] = 0;
+    }
+  }
+}
+
+/**
+ * Each token's k largest of ReLU(preT[j, i] + bias[j]) over latents j ∈ [from, to), from pre-activations
+ * laid out latent-major ([m, n], the product W_encᵀ · xᵀ): ids (absolute) and values into row i of
+ * [n, k] arrays, largest first, lower index first among equals. As {@link sharedPicker}, a 1-in-8
+ * sample of latents sets each token's threshold, one contiguous pass collects the entries at or above
+ * it, and Top-K runs on those; a token whose threshold is not positive, or that collects fewer than k
+ * or more than its buffer holds, is scanned in full.
+ */
+function columnTopK(
+  preT: Float32Array,
+  bias: Float32Array,
+  n: number,
+  from: number,
+  to: number,
+  k: number,
+  ids: Int32Array,
+  values: Float32Array,
+): void {
+  if (k <= 0) return;
+  const width = to - from;
+  const full = new Uint8Array(n).fill(1);
+  const capacity = 8 * k + 64;
+  const candidates = new Float32Array(n * capacity);
+  const candidateIds = new Int32Array(n * capacity);
+  const counts = new Int32Array(n);
+  if (width >= 4 * k) {
+    const sampled = Math.ceil(width / SAMPLE_STRIDE);
+    const quantile = Math.min(sampled, Math.ceil(k / SAMPLE_STRIDE) + 4);
+    const samples = new Float32Array(n * sampled);
+    for (let s = 0; s < sampled; s++) {
+      const j = from + s * SAMPLE_STRIDE;
+      const b = bias[j];
+      const base = j * n;
+      for (let i = 0; i < n; i++) samples[i * sampled + s] = preT[base + i] + b;
+    }
+    const sampleTop = new Float32Array(quantile);
+    const topIds = new Int32Array(quantile);
+    const thresholds = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      topKRow(samples, i * sampled, sampled, quantile, topIds, sampleTop, 0);
+      thresholds[i] = sampleTop[quantile - 1] > 0 ? sampleTop[quantile - 1] : Infinity;
+    }
+    for (let j = from; j < to; j++) {
+      const b = bias[j];
+      const base = j * n;
+      for (let i = 0; i < n; i++) {
+        const value = preT[base + i] + b;
+        if (value >= thresholds[i]) {
+          const c = counts[i]++;
+          if (c < capacity) {
+            candidates[i * capacity + c] = value;
+            candidateIds[i * capacity + c] = j;
+          }
+        }
       }
     }
+    const picked = new Int32Array(k);
+    const top = new Float32Array(k);
+    for (let i = 0; i < n; i++) {
+      if (counts[i] < k || counts[i] > capacity) continue;
+      full[i] = 0;
+      topKRow(candidates, i * capacity, counts[i], k, picked, top, 0);
+      for (let t = 0; t < k; t++) {
+        values[i * k + t] = top[t];
+        ids[i * k + t] = candidateIds[i * capacity + picked[t]];
+      }
+    }
+  }
+  // Tokens scanned in full: their column, ReLU applied, into the candidate buffer, then Top-K.
+  const column = new Float32Array(width);
+  const kept = Math.min(k, width);
+  const picked = new Int32Array(kept);
+  const top = new Float32Array(kept);
+  for (let i = 0; i < n; i++) {
+    if (!full[i]) continue;
+    for (let j = from; j < to; j++) column[j - from] = Math.max(0, preT[j * n + i] + bias[j]);
+    topKRow(column, 0, width, kept, picked, top, 0);
+    for (let t = 0; t < kept; t++) {
+      values[i * k + t] = top[t];
+      ids[i * k + t] = from + picked[t];
+    }
+  }
+}
+
+/**
+ * {@link selectTopKRows} on latent-major pre-activations before bias and ReLU ([m, n]: preT[j, i] is
+ * latent j of token i, less b_enc[j]).
+ */
+export function selectTopKColumns(
+  preT: Float32Array,
+  bias: Float32Array,
+  n: number,
+  kMax: number,
+  ranges: Ranges,
+  ids: Int32Array,
+  values: Float32Array,
+): void {
+  const { nShared, privateStart, privateEnd, kPrivate } = ranges;
+  const sharedKeep = Math.min(kMax, nShared);
+  const privateKeep = Math.max(0, Math.min(kPrivate, privateEnd - privateStart, kMax));
+  const shared = { ids: new Int32Array(n * sharedKeep), values: new Float32Array(n * sharedKeep) };
+  const own = { ids: new Int32Array(n * privateKeep), values: new Float32Array(n * privateKeep) };
+  columnTopK(preT, bias, n, 0, nShared, sharedKeep, shared.ids, shared.values);
+  columnTopK(preT, bias, n, privateStart, privateEnd, privateKeep, own.ids, own.values);
+  for (let i = 0; i < n; i++) {
+    mergeLists(
+      shared.ids.subarray(i * sharedKeep, (i + 1) * sharedKeep),
+      shared.values.subarray(i * sharedKeep, (i + 1) * sharedKeep),
+      sharedKeep,
+      own.ids.subarray(i * privateKeep, (i + 1) * privateKeep),
+      own.values.subarray(i * privateKeep, (i + 1) * privateKeep),
+      privateKeep,
+      0,
+      kMax,
+      ids,
+      values,
+      i * kMax,
+    );
   }
 }
 
@@ -198,6 +395,35 @@ function encoderGradientTensors(
   return [dW, dBias];
 }
 
+/** Tile sides (rows × columns of the source) of {@link heapTranspose}: a tile's rows stay in cache. */
+const TRANSPOSE_TILE = [64, 64] as const;
+
+/**
+ * The transpose of a [rows, cols] float32 tensor on tfjs' WASM heap, by the SIMD kernel a tile at a
+ * time (~2.5× faster than untiled, and than tfjs' Transpose, at [768, 16,384] in Node). `rows` must be a
+ * multiple of 4.
+ */
+function heapTranspose(kernels: GradientKernels, source: tf.Tensor2D): tf.Tensor2D {
+  const [rows, cols] = source.shape;
+  const [out] = uninitialisedWasmTensors([[cols, rows]]);
+  const [dst, src] = [wasmHeapOffset(out, false)!, wasmHeapOffset(source, false)!];
+  const [tileRows, tileCols] = TRANSPOSE_TILE;
+  // dst[j][c] = src[c][j]: the kernel's rows are the output's (source columns j), its width the source rows c.
+  for (let c0 = 0; c0 < rows; c0 += tileRows) {
+    for (let j0 = 0; j0 < cols; j0 += tileCols) {
+      kernels.transposeBlock(
+        dst + (j0 * rows + c0) * 4,
+        src + (c0 * cols + j0) * 4,
+        Math.min(tileCols, cols - j0),
+        cols * 4,
+        rows * 4,
+        Math.min(tileRows, rows - c0),
+      );
+    }
+  }
+  return out as tf.Tensor2D;
+}
+
 /**
  * The kMax largest capped ReLU pre-activations of each row, as encode.ts `preActivations` followed by
  * Top-K (`topKCodes`) would give them, with gradients to the modality's W_enc, b_enc and b_pre (x is
@@ -218,12 +444,24 @@ export function sparseTopKEncode(
   const ranges = { nShared: model.config.nShared, privateStart, privateEnd, kPrivate: model.config.kPrivate };
   const ids = new Int32Array(n * kMax);
   const values = new Float32Array(n * kMax);
+  const memory = wasmMemory();
+  const kernels = memory && gradientKernelSwitch.enabled ? gradientKernelsFor(memory) : null;
   const centred = tf.tidy(() => {
     const shifted = tf.sub(x, p.bPre) as tf.Tensor2D;
-    // A plain product, then bias and ReLU: tfjs' WASM fused matMul + bias + ReLU took ~1.5× the plain
-    // product's time at this shape (370 vs 245 ms in the browser for [392, 768] · [768, 16,384]).
-    const pre = tf.relu(tf.add(tf.matMul(shifted, p.wEnc), p.bEnc));
-    selectTopKRows(hostFloats(pre), n, m, kMax, ranges, ids, values);
+    if (kernels && d % 4 === 0) {
+      // Latent-major, W_encᵀ · xᵀ [m, n]: tfjs' WASM matMul repacks its right operand on every call
+      // (XNNPACK's packed weights are cached per tensor, and W_enc changes every step); here that is
+      // the small xᵀ, and W_enc is transposed by the SIMD kernel instead (browser, ViT-B/16 size:
+      // docs/benchmarks.md). Bias and ReLU are applied by the selection.
+      const preT = tf.tidy(() => tf.matMul(heapTranspose(kernels, p.wEnc), tf.transpose(shifted)));
+      selectTopKColumns(hostFloats(preT), hostFloats(p.bEnc), n, kMax, ranges, ids, values);
+      preT.dispose();
+    } else {
+      // A plain product, then bias and ReLU: tfjs' WASM fused matMul + bias + ReLU took ~1.5× the
+      // plain product's time at ViT-B/16 size (370 vs 245 ms in the browser for [392, 768] · [768, 16,384]).
+      const pre = tf.relu(tf.add(tf.matMul(shifted, p.wEnc), p.bEnc));
+      selectTopKRows(hostFloats(pre), n, m, kMax, ranges, ids, values);
+    }
     return shifted;
   });
   const select = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
