@@ -6,7 +6,7 @@ import { normalizeRows } from '../lucid/normalization';
 import type { LucidModel } from '../lucid/model';
 import { type RankingOptions, rankConcepts } from './conceptRanking';
 import type { LoadedDictionary } from './dictionary';
-import { capPrivateRow, topKRow } from './topK';
+import { capPrivateRow, topKPicker } from './topK';
 import type { ImageAnalysis, ScoredLatent, TextAnalysis } from './types';
 
 /** Pre-Top-K activations of one image or text: what every view is computed from. */
@@ -77,9 +77,10 @@ export async function encodeRows(
   const preData = (await pre.data()) as Float32Array;
   pre.dispose();
   const [privateStart, privateEnd] = privateRange(model.config, modality);
+  const pick = topKPicker(m, k);
   for (let r = 0; r < rows; r++) {
     capPrivateRow(preData, r * m + privateStart, r * m + privateEnd, model.config.kPrivate);
-    topKRow(preData, r * m, m, k, ids, values, r * k);
+    pick(preData, r * m, ids, values, r * k);
   }
   return { rows, pre: preData, ids, values };
 }

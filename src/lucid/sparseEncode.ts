@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Modality, latentCount, privateRange } from './config';
-import { topKRow } from '../explain/topK';
+import { SAMPLE_STRIDE, topKPicker, topKRow } from '../explain/topK';
 import { gradientKernelsFor, type GradientKernels } from './gradientKernel';
 import {
   hostFloats,
@@ -38,50 +38,6 @@ interface Ranges {
   kPrivate: number;
 }
 
-/** Every how many entries {@link sharedPicker} samples to estimate a row's k-th largest value. */
-const SAMPLE_STRIDE = 8;
-
-/**
- * A Top-K of `width` entries at a time, as topKRow (largest first, lower index first among equals),
- * that scans most of a row once: the top of a 1-in-8 sample sets a threshold a little below the
- * row's k-th largest value, the entries at or above it (about k + 4·8) are collected in index order,
- * and topKRow runs on those. Where fewer than k entries reach the threshold, or it is not positive,
- * topKRow runs on the whole row. The result is the same either way (sparseEncode.test.ts); 16,384-wide
- * rows took ~56 ms for 392 rows with topKRow alone.
- */
-function sharedPicker(width: number, k: number) {
-  const samples = new Float32Array(Math.ceil(width / SAMPLE_STRIDE));
-  const quantile = Math.min(samples.length, Math.ceil(k / SAMPLE_STRIDE) + 4);
-  const top = new Float32Array(quantile);
-  const topIds = new Int32Array(quantile);
-  const candidates = new Float32Array(width);
-  const candidateIds = new Int32Array(width);
-  const picked = new Int32Array(k);
-  return (source: Float32Array, start: number, ids: Int32Array, values: Float32Array) => {
-    let count = 0;
-    if (width >= 4 * k) {
-      for (let j = 0, s = 0; j < width; j += SAMPLE_STRIDE) samples[s++] = source[start + j];
-      topKRow(samples, 0, samples.length, quantile, topIds, top, 0);
-      const threshold = top[quantile - 1];
-      if (threshold > 0) {
-        for (let j = 0; j < width; j++) {
-          const value = source[start + j];
-          if (value >= threshold) {
-            candidates[count] = value;
-            candidateIds[count++] = j;
-          }
-        }
-      }
-    }
-    if (count < k) {
-      topKRow(source, start, width, k, ids, values, 0);
-      return;
-    }
-    topKRow(candidates, 0, count, k, picked, values, 0);
-    for (let t = 0; t < k; t++) ids[t] = candidateIds[picked[t]];
-  };
-}
-
 /**
  * Each row's kMax largest entries of `pre` [n, m] among the shared latents and the row's `kPrivate`
  * largest private ones (the cap of encode.ts `capPrivate`), largest first, lower index first among
@@ -104,9 +60,9 @@ export function selectTopKRows(
   const sharedValues = new Float32Array(sharedKeep);
   const privateIds = new Int32Array(privateKeep);
   const privateValues = new Float32Array(privateKeep);
-  const pick = sharedPicker(nShared, sharedKeep);
+  const pick = topKPicker(nShared, sharedKeep);
   for (let row = 0; row < n; row++) {
-    if (sharedKeep > 0) pick(pre, row * m, sharedIds, sharedValues);
+    if (sharedKeep > 0) pick(pre, row * m, sharedIds, sharedValues, 0);
     if (privateKeep > 0)
       topKRow(pre, row * m + privateStart, privateEnd - privateStart, privateKeep, privateIds, privateValues, 0);
     mergeLists(
@@ -163,7 +119,7 @@ function mergeLists(
 /**
  * Each token's k largest of ReLU(preT[j, i] + bias[j]) over latents j ∈ [from, to), from pre-activations
  * laid out latent-major ([m, n], the product W_encᵀ · xᵀ): ids (absolute) and values into row i of
- * [n, k] arrays, largest first, lower index first among equals. As {@link sharedPicker}, a 1-in-8
+ * [n, k] arrays, largest first, lower index first among equals. As topK.ts `topKPicker`, a 1-in-8
  * sample of latents sets each token's threshold, one contiguous pass collects the entries at or above
  * it, and Top-K runs on those; a token whose threshold is not positive, or that collects fewer than k
  * or more than its buffer holds, is scanned in full.

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { gaussianArray, makeGaussian, makeRng } from '../lucid/random';
+import { topKPicker, topKRow } from './topK';
+
+describe('the sampled Top-K picker', () => {
+  const gaussian = makeGaussian(makeRng(5));
+  const cases = [
+    {
+      name: 'ReLU rows (half zeros)',
+      width: 4096,
+      k: 64,
+      row: () => gaussianArray(4096, gaussian).map((v) => Math.max(0, v)),
+    },
+    {
+      name: 'rows with ties',
+      width: 1000,
+      k: 40,
+      row: () => gaussianArray(1000, gaussian).map((v) => Math.round(Math.max(0, v) * 4) / 4),
+    },
+    {
+      name: 'rows with fewer positives than k',
+      width: 800,
+      k: 50,
+      row: () => gaussianArray(800, gaussian).map((v) => (v > 2 ? v : 0)),
+    },
+    { name: 'all-zero rows', width: 600, k: 30, row: () => new Float32Array(600) },
+    { name: 'k close to the width', width: 100, k: 60, row: () => gaussianArray(100, gaussian).map(Math.abs) },
+  ];
+  for (const { name, width, k, row } of cases) {
+    it(`gives topKRow's ids and values, in its order: ${name}`, () => {
+      const rows = 20;
+      const source = new Float32Array(rows * width + 7);
+      for (let r = 0; r < rows; r++) source.set(row(), 7 + r * width);
+      const pick = topKPicker(width, k);
+      const [ids, values] = [new Int32Array(rows * k + 3), new Float32Array(rows * k + 3)];
+      const [refIds, refValues] = [new Int32Array(rows * k + 3), new Float32Array(rows * k + 3)];
+      for (let r = 0; r < rows; r++) {
+        pick(source, 7 + r * width, ids, values, 3 + r * k);
+        topKRow(source, 7 + r * width, width, k, refIds, refValues, 3 + r * k);
+      }
+      expect(Array.from(ids)).toEqual(Array.from(refIds));
+      expect(Array.from(values)).toEqual(Array.from(refValues));
+    });
+  }
+});
