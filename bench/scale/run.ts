@@ -80,6 +80,11 @@ const TRAIN_REPEATS = numberEnv('BENCH_TRAIN_REPEATS', 3);
 const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? 'wasm').split(',') as BenchBackend[];
 /** `BENCH_TRAIN_ADAM=js` times training with Adam's JavaScript pass instead of its SIMD kernel. */
 const ADAM_KERNEL = process.env.BENCH_TRAIN_ADAM !== 'js';
+/**
+ * `BENCH_TRAIN_DEAD_AFTER=N` trains with deadAfterTokens = N on both sides (1: every latent that did not
+ * fire in the warm-up step is dead in the timed ones, so they compute AuxK).
+ */
+const DEAD_AFTER = process.env.BENCH_TRAIN_DEAD_AFTER === undefined ? null : Number(process.env.BENCH_TRAIN_DEAD_AFTER);
 /** `BENCH_TRAIN_PROFILE=1` profiles one more step of each browser timing and prints its kernels to stderr. */
 const PROFILE = process.env.BENCH_TRAIN_PROFILE === '1';
 /** Which stages run (`latencies,memory,training`, all by default); a partial run writes `BENCH_OUT` only. */
@@ -218,11 +223,22 @@ async function memory(browser: Browser, backend: BenchBackend, results: Results,
   return { images, perImageMiB: perImage === null ? null : perImage / MiB };
 }
 
-/** The PyTorch reference on the same batches, or why there is none (never throws). */
 /** Warm-up and timed steps of one training timing. */
 interface Steps {
   warmup: number;
   steps: number;
+}
+
+/** The configuration both sides train with: the dictionary's, with BENCH_TRAIN_DEAD_AFTER applied. */
+function trainConfig() {
+  return DEAD_AFTER === null ? assets.config : { ...assets.config, deadAfterTokens: DEAD_AFTER };
+}
+
+/** trainConfig() as a file for the reference. */
+function trainConfigFile(): string {
+  const file = join(assets.root, 'batches', DEAD_AFTER === null ? 'config.json' : `config-dead-${DEAD_AFTER}.json`);
+  if (DEAD_AFTER !== null) writeFileSync(file, JSON.stringify(trainConfig()));
+  return file;
 }
 
 /** The PyTorch reference on the same batches, or why there is none (never throws). */
@@ -232,7 +248,7 @@ function referenceTraining({ warmup, steps }: Steps): BenchmarkResult | string {
     [
       'bench/scale/reference_scale.py',
       '--config',
-      join(assets.root, 'batches', 'config.json'),
+      trainConfigFile(),
       '--batches',
       ...assets.batchFiles,
       '--warmup',
@@ -269,7 +285,7 @@ async function browserTraining(browser: Browser, backend: BenchBackend, { warmup
   const batchUrls = assets.batchFiles.map((_, i) => `/${SERVED_DATA}/batch-${i}.safetensors`);
   const request = {
     backend,
-    config: assets.config,
+    config: trainConfig(),
     batchUrls,
     warmupSteps: warmup,
     steps,
@@ -378,6 +394,7 @@ const settings = {
   trainBackends: TRAIN_BACKENDS,
   stages: [...STAGES],
   adamKernel: ADAM_KERNEL,
+  trainDeadAfter: DEAD_AFTER,
 };
 console.error(`bench:scale settings: ${JSON.stringify(settings)}`);
 let held: Awaited<ReturnType<typeof memory>> | undefined;

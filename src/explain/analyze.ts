@@ -80,7 +80,7 @@ export async function encodeRows(
   const pick = topKPicker(m, k);
   for (let r = 0; r < rows; r++) {
     capPrivateRow(preData, r * m + privateStart, r * m + privateEnd, model.config.kPrivate);
-    pick(preData, r * m, ids, values, r * k);
+    pick(preData, r * m, m, ids, values, r * k);
   }
   return { rows, pre: preData, ids, values };
 }

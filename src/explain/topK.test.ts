@@ -31,11 +31,11 @@ describe('the sampled Top-K picker', () => {
       const rows = 20;
       const source = new Float32Array(rows * width + 7);
       for (let r = 0; r < rows; r++) source.set(row(), 7 + r * width);
-      const pick = topKPicker(width, k);
+      const pick = topKPicker(width + 50, k);
       const [ids, values] = [new Int32Array(rows * k + 3), new Float32Array(rows * k + 3)];
       const [refIds, refValues] = [new Int32Array(rows * k + 3), new Float32Array(rows * k + 3)];
       for (let r = 0; r < rows; r++) {
-        pick(source, 7 + r * width, ids, values, 3 + r * k);
+        pick(source, 7 + r * width, width, ids, values, 3 + r * k);
         topKRow(source, 7 + r * width, width, k, refIds, refValues, 3 + r * k);
       }
       expect(Array.from(ids)).toEqual(Array.from(refIds));

@@ -22,6 +22,11 @@ function kernelsFor(width: number): GradientKernels | null {
   return memory ? gradientKernelsFor(memory) : null;
 }
 
+/** Whether {@link hostSparseDecode} runs for rows of `width` floats (WASM, SIMD, width a multiple of 4). */
+export function hostDecodeRuns(width: number): boolean {
+  return kernelsFor(width) !== null;
+}
+
 const offset = (tensor: tf.Tensor) => wasmHeapOffset(tensor, false)!;
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { DUSTBIN_COST_RANGE, type Modality, latentCount } from './config';
+import { DUSTBIN_COST_RANGE, type Modality, latentCount, privateRange } from './config';
 import type { PairBatch } from './batch';
 import { decode, matMul, preActivations, stopGradient, topKDense } from './encode';
 import type { LucidModel } from './model';
@@ -12,7 +12,8 @@ import {
   sparseDecode,
   topKCodes,
 } from './sparseDecode';
-import { hostSparseDecode } from './hostDecoder';
+import { hostDecodeRuns, hostSparseDecode } from './hostDecoder';
+import { hostFloats } from './hostTensors';
 import { leadingColumns, sharedCodeProducts, sparseTopKEncode } from './sparseEncode';
 
 /** Backends whose tensors host code reads without a GPU read-back (sparseEncode.ts). */
@@ -98,23 +99,38 @@ function sparseReconstruct(
   modality: Modality,
   x: tf.Tensor2D,
   kMax: number,
+  dead: tf.Tensor1D | null,
   weight?: tf.Tensor1D,
 ): Reconstruction {
   const { k } = model.config;
   const m = latentCount(model.config);
   const p = model[modality];
-  const codes = sparseTopKEncode(model, modality, x, kMax);
+  const n = x.shape[0];
+  const deadMask = dead ? Uint8Array.from(hostFloats(dead), (value) => (value > 0 ? 1 : 0)) : null;
+  const kAux = Math.min(model.config.kAux, m);
+  const codes = sparseTopKEncode(model, modality, x, kMax, deadMask ? { dead: deadMask, k: kAux } : undefined);
   const kept =
     kMax === k ? codes : { values: codes.values.slice([0, 0], [-1, k]), indices: codes.indices.slice([0, 0], [-1, k]) };
-  const n = x.shape[0];
   const decoded =
     hostSparseDecode(kept.values as tf.Tensor2D, leadingColumns(codes.hostIndices, n, kMax, k), p.wDec) ??
     sparseDecode(kept.values as tf.Tensor2D, kept.indices as tf.Tensor2D, p.wDec);
   const xHat = decoded.add(p.bPre) as tf.Tensor2D;
+  let aux: tf.Scalar = tf.scalar(0);
+  if (codes.aux && deadMask) {
+    // AuxK (auxKLoss): the dead latents' top-k_aux codes explain the residual, held fixed; 0 when none
+    // of the latents this modality may use is dead.
+    const [start, end] = privateRange(model.config, modality);
+    const anyDead = deadMask.some((value, j) => value > 0 && (j < model.config.nShared || (j >= start && j < end)));
+    if (anyDead) {
+      const residualHat = hostSparseDecode(codes.aux.values, codes.aux.hostIndices, p.wDec)!;
+      const residual = stopGradient(tf.sub(x, xHat) as tf.Tensor2D) as tf.Tensor2D;
+      aux = fvu(residual, residualHat, weight);
+    }
+  }
   return {
     xHat,
     fired: firedLatents(kept as TopKCodes, m, weight),
-    aux: tf.scalar(0),
+    aux,
     sparseCodes: { values: codes.values, ids: codes.hostIndices },
   };
 }
@@ -408,11 +424,13 @@ export function lucidLoss(
     // Alignment reads the sparse codes the views show (top-alignK; top-k where alignK ≤ k), or the dense
     // pre-activations (alignK 0).
     const alignCount = config.alignK <= 0 ? 0 : config.alignK <= config.k ? config.k : Math.min(config.alignK, m);
-    // Without AuxK (which reads the dense pre-activations) and with alignment on sparse codes, the
-    // encoder runs sparsely too (sparseEncode.ts) where the decoder does: the same terms and gradients.
-    // Host code: on tfjs' WASM and cpu backends only (elsewhere every step would read the GPU back).
+    // With alignment on sparse codes, the encoder runs sparsely too (sparseEncode.ts) where the decoder
+    // does: the same terms and gradients. Host code: on tfjs' WASM and cpu backends only (elsewhere every
+    // step would read the GPU back). AuxK's codes come from the same selection where the host decode
+    // runs (on WASM with SIMD; elsewhere its k_aux gathered rows would be too large: sparseDecode.ts).
+    const widths = [dImage, ...(batch.captions ? [batch.captions.tokens.shape[2]] : [])];
     const sparse =
-      dead === null &&
+      (dead === null || widths.every(hostDecodeRuns)) &&
       HOST_BACKENDS.has(tf.getBackend()) &&
       (!aligned || alignCount > 0) &&
       decodesSparsely(path, config.k, m, Math.max(dImage, batch.captions?.tokens.shape[2] ?? 0));
@@ -420,7 +438,7 @@ export function lucidLoss(
 
     const xImage = batch.patches.reshape([pairs * np, dImage]) as tf.Tensor2D;
     const image = sparse
-      ? sparseReconstruct(model, 'image', xImage, kMax)
+      ? sparseReconstruct(model, 'image', xImage, kMax, dead)
       : denseReconstruct(model, 'image', xImage, path, dead);
     const fvuImage = fvu(xImage, image.xHat);
     let fired = image.fired;
@@ -435,7 +453,7 @@ export function lucidLoss(
       const xText = batch.captions.tokens.reshape([pairs * length, dText]) as tf.Tensor2D;
       const weight = batch.captions.tokenMask.reshape([pairs * length]) as tf.Tensor1D;
       const text = sparse
-        ? sparseReconstruct(model, 'text', xText, kMax, weight)
+        ? sparseReconstruct(model, 'text', xText, kMax, dead, weight)
         : denseReconstruct(model, 'text', xText, path, dead, weight);
       fvuText = fvu(xText, text.xHat, weight);
       auxText = text.aux;

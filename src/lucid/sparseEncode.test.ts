@@ -219,28 +219,50 @@ describe('the sparse encoder', () => {
 
 describe('the LUCID loss with the sparse encoder', () => {
   beforeAll(() => useBackend());
-  const world = makePlantedWorld({
-    dImage: 18,
-    dText: 12,
-    concepts: 8,
-    imageOnly: 3,
-    textOnly: 5,
-    grid: [3, 3],
-    captionLength: 9,
-    noise: 0.05,
-    seed: 5,
-  });
+  // Image width 18 (the JavaScript passes) without AuxK; 16 (the SIMD host decode AuxK needs) with it.
+  const worlds = Object.fromEntries(
+    [18, 16].map((dImage) => [
+      dImage,
+      makePlantedWorld({
+        dImage,
+        dText: 12,
+        concepts: 8,
+        imageOnly: 3,
+        textOnly: 5,
+        grid: [3, 3],
+        captionLength: 9,
+        noise: 0.05,
+        seed: 5,
+      }),
+    ]),
+  );
 
-  // alignK above k (alignment reads more codes than the reconstruction) and at most k.
-  for (const alignK of [8, 3]) {
-    it(`gives every term and gradient of the dense path with no dead latent (alignK ${alignK})`, () => {
-      const model = biasedModel(6, { ...config, alignK });
-      const batch = toBatchTensors(model.config, world.sample(4).batch);
+  const wide = makeConfig(
+    { dImage: 16, dText: 12 },
+    { nShared: 400, nImagePrivate: 64, nTextPrivate: 40, k: 5, kPrivate: 2, alignK: 8, kAux: 12 },
+  );
+  const cases = [
+    { name: 'no dead latent, alignK above k', options: { ...config, alignK: 8 }, deadEvery: 0 },
+    { name: 'no dead latent, alignK at most k', options: { ...config, alignK: 3 }, deadEvery: 0 },
+    { name: 'AuxK on, wide enough for the sampled selections', options: wide, deadEvery: 2 },
+    { name: 'AuxK on, every latent dead', options: { ...config, dImage: 16, kAux: 6 }, deadEvery: 1 },
+    // k_aux above every candidate: each positive dead code counts, the capped private ones included.
+    { name: 'AuxK on, k_aux above the latent count', options: { ...config, dImage: 16, kAux: 40 }, deadEvery: 1 },
+  ];
+  // With AuxK, also with the encoder's SIMD kernels off (the row-major selection and the JavaScript gradient).
+  const runs = cases.flatMap((c) => (c.deadEvery ? [true, false] : [true]).map((kernels) => ({ ...c, kernels })));
+  for (const { name, options, deadEvery, kernels } of runs) {
+    it(`gives every term and gradient of the dense path: ${name}${kernels ? '' : ', encoder kernels off'}`, () => {
+      gradientKernelSwitch.enabled = kernels;
+      const model = biasedModel(6, options);
+      const batch = toBatchTensors(model.config, worlds[model.config.dImage].sample(4).batch);
+      const m = model.image.bEnc.size;
+      const dead = deadEvery ? tf.tensor1d(Array.from({ length: m }, (_, j) => (j % deadEvery === 0 ? 1 : 0))) : null;
       const [dense, sparse] = (['dense', 'sparse'] as const).map((path) =>
         tf.tidy(() => {
           let terms: tf.Tensor[] = [];
           const { grads } = tf.variableGrads(() => {
-            const all = lucidLoss(model, batch, null, path);
+            const all = lucidLoss(model, batch, dead, path);
             terms = [...LOSS_TERM_NAMES.map((name) => tf.keep(all[name])), tf.keep(all.fired)];
             return all.total;
           }, trainableVariables(model));
@@ -251,6 +273,7 @@ describe('the LUCID loss with the sparse encoder', () => {
         }),
       );
       expect(sparse.terms[LOSS_TERM_NAMES.indexOf('gcmt')][0]).toBeGreaterThan(0);
+      if (dead) expect(sparse.terms[LOSS_TERM_NAMES.indexOf('auxText')][0]).toBeGreaterThan(0);
       sparse.terms.forEach((values, i) =>
         expect(relativeMaxDiff(values, dense.terms[i]), `term ${i}`).toBeLessThan(1e-5),
       );
@@ -261,6 +284,8 @@ describe('the LUCID loss with the sparse encoder', () => {
       }
       disposeBatch(batch);
       disposeLucid(model);
+      dead?.dispose();
+      gradientKernelSwitch.enabled = true;
     });
   }
 });

@@ -52,17 +52,19 @@ export function selectTopKRows(
   ranges: Ranges,
   ids: Int32Array,
   values: Float32Array,
+  aux?: AuxSelection,
 ): void {
   const { nShared, privateStart, privateEnd, kPrivate } = ranges;
   const sharedKeep = Math.min(kMax, nShared);
-  const privateKeep = Math.max(0, Math.min(kPrivate, privateEnd - privateStart, kMax));
+  const privateKeep = Math.max(0, Math.min(kPrivate, privateEnd - privateStart));
+  const auxPick = aux ? auxPicker(aux, nShared, privateKeep) : null;
   const sharedIds = new Int32Array(sharedKeep);
   const sharedValues = new Float32Array(sharedKeep);
   const privateIds = new Int32Array(privateKeep);
   const privateValues = new Float32Array(privateKeep);
   const pick = topKPicker(nShared, sharedKeep);
   for (let row = 0; row < n; row++) {
-    if (sharedKeep > 0) pick(pre, row * m, sharedIds, sharedValues, 0);
+    if (sharedKeep > 0) pick(pre, row * m, nShared, sharedIds, sharedValues, 0);
     if (privateKeep > 0)
       topKRow(pre, row * m + privateStart, privateEnd - privateStart, privateKeep, privateIds, privateValues, 0);
     mergeLists(
@@ -78,7 +80,67 @@ export function selectTopKRows(
       values,
       row * kMax,
     );
+    if (auxPick) {
+      auxPick.start();
+      for (const j of auxPick.deadShared) auxPick.add(pre[row * m + j], j);
+      for (let t = 0; t < privateKeep; t++) auxPick.add(privateValues[t], privateStart + privateIds[t], true);
+      auxPick.finish(row);
+    }
   }
+}
+
+/**
+ * AuxK's selection (Gao et al. 2024, §A.2) alongside the main one: each token's k largest capped
+ * pre-activations among the dead latents it may use, as encode.ts `capPrivate` then Top-K of the dead
+ * ones would give them (a private latent counts only within the token's kPrivate largest private ones).
+ */
+export interface AuxSelection {
+  /** 1 for a dead latent [m]. */
+  dead: Uint8Array;
+  k: number;
+  /** Out: latent ids and values [n, k], largest first; 0-valued codes of latent 0 where fewer are positive. */
+  ids: Int32Array;
+  values: Float32Array;
+}
+
+/**
+ * Collects one token's positive dead candidates (`add`), then writes its aux Top-K (`finish`). The dead
+ * shared latents are listed once (`deadShared`); private candidates come from the token's cap list.
+ */
+function auxPicker(aux: AuxSelection, nShared: number, privateKeep: number) {
+  const deadShared: number[] = [];
+  for (let j = 0; j < nShared; j++) if (aux.dead[j]) deadShared.push(j);
+  const capacity = deadShared.length + privateKeep;
+  const candidates = new Float32Array(Math.max(1, capacity));
+  const candidateIds = new Int32Array(Math.max(1, capacity));
+  const pick = topKPicker(Math.max(1, capacity), aux.k);
+  const picked = new Int32Array(aux.k);
+  const pickedValues = new Float32Array(aux.k);
+  let count = 0;
+  return {
+    deadShared,
+    start() {
+      count = 0;
+    },
+    add(value: number, id: number, checkDead = false) {
+      if (value > 0 && (!checkDead || aux.dead[id])) {
+        candidates[count] = value;
+        candidateIds[count++] = id;
+      }
+    },
+    finish(token: number) {
+      const out = token * aux.k;
+      aux.values.fill(0, out, out + aux.k);
+      aux.ids.fill(0, out, out + aux.k);
+      const kept = Math.min(count, aux.k);
+      if (kept === 0) return;
+      pick(candidates, 0, count, picked, pickedValues, 0);
+      for (let t = 0; t < kept; t++) {
+        aux.values[out + t] = pickedValues[t];
+        aux.ids[out + t] = candidateIds[picked[t]];
+      }
+    },
+  };
 }
 
 /**
@@ -212,10 +274,11 @@ export function selectTopKColumns(
   ranges: Ranges,
   ids: Int32Array,
   values: Float32Array,
+  aux?: AuxSelection,
 ): void {
   const { nShared, privateStart, privateEnd, kPrivate } = ranges;
   const sharedKeep = Math.min(kMax, nShared);
-  const privateKeep = Math.max(0, Math.min(kPrivate, privateEnd - privateStart, kMax));
+  const privateKeep = Math.max(0, Math.min(kPrivate, privateEnd - privateStart));
   const shared = { ids: new Int32Array(n * sharedKeep), values: new Float32Array(n * sharedKeep) };
   const own = { ids: new Int32Array(n * privateKeep), values: new Float32Array(n * privateKeep) };
   columnTopK(preT, bias, n, 0, nShared, sharedKeep, shared.ids, shared.values);
@@ -234,6 +297,26 @@ export function selectTopKColumns(
       values,
       i * kMax,
     );
+  }
+  if (!aux) return;
+  // Dead shared latents latent-major into per-token buffers (positive values only), then each token's
+  // private cap list, then Top-K.
+  const auxPick = auxPicker(aux, nShared, privateKeep);
+  const dead = auxPick.deadShared;
+  const width = dead.length;
+  const buffer = new Float32Array(n * width);
+  for (let s = 0; s < width; s++) {
+    const j = dead[s];
+    const b = bias[j];
+    const base = j * n;
+    for (let i = 0; i < n; i++) buffer[i * width + s] = preT[base + i] + b;
+  }
+  for (let i = 0; i < n; i++) {
+    auxPick.start();
+    for (let s = 0; s < width; s++) auxPick.add(buffer[i * width + s], dead[s]);
+    for (let t = 0; t < privateKeep; t++)
+      auxPick.add(own.values[i * privateKeep + t], own.ids[i * privateKeep + t], true);
+    auxPick.finish(i);
   }
 }
 
@@ -380,19 +463,28 @@ function heapTranspose(kernels: GradientKernels, source: tf.Tensor2D): tf.Tensor
   return out as tf.Tensor2D;
 }
 
+/** Sparse Top-K codes with their ids on the host as well. */
+export interface HostTopKCodes extends TopKCodes {
+  hostIndices: Int32Array;
+}
+
 /**
  * The kMax largest capped ReLU pre-activations of each row, as encode.ts `preActivations` followed by
  * Top-K (`topKCodes`) would give them, with gradients to the modality's W_enc, b_enc and b_pre (x is
- * data: it gets none). The values are differentiable; the indices are constants.
+ * data: it gets none). The values are differentiable; the indices are constants. With `aux`, also each
+ * row's `aux.k` largest among the dead latents (AuxK's codes, as losses.ts `auxKLoss` chooses them),
+ * whose gradients reach the encoder through the same pass.
  * @param x normalised activations [n, d]
- * @returns values [n, kMax] largest first and their latent ids (int32)
+ * @param aux.dead 1 for a dead latent [m]
+ * @returns values [n, kMax] largest first and their latent ids (int32); `aux`: [n, aux.k]
  */
 export function sparseTopKEncode(
   model: LucidModel,
   modality: Modality,
   x: tf.Tensor2D,
   kMax: number,
-): TopKCodes & { hostIndices: Int32Array } {
+  aux?: { dead: Uint8Array; k: number },
+): HostTopKCodes & { aux?: HostTopKCodes } {
   const p = model[modality];
   const [n, d] = x.shape;
   const m = latentCount(model.config);
@@ -400,6 +492,13 @@ export function sparseTopKEncode(
   const ranges = { nShared: model.config.nShared, privateStart, privateEnd, kPrivate: model.config.kPrivate };
   const ids = new Int32Array(n * kMax);
   const values = new Float32Array(n * kMax);
+  const kAux = aux?.k ?? 0;
+  const auxSelection = aux && {
+    dead: aux.dead,
+    k: kAux,
+    ids: new Int32Array(n * kAux),
+    values: new Float32Array(n * kAux),
+  };
   const memory = wasmMemory();
   const kernels = memory && gradientKernelSwitch.enabled ? gradientKernelsFor(memory) : null;
   const centred = tf.tidy(() => {
@@ -410,38 +509,61 @@ export function sparseTopKEncode(
       // the small xᵀ, and W_enc is transposed by the SIMD kernel instead (browser, ViT-B/16 size:
       // docs/benchmarks.md). Bias and ReLU are applied by the selection.
       const preT = tf.tidy(() => tf.matMul(heapTranspose(kernels, p.wEnc), tf.transpose(shifted)));
-      selectTopKColumns(hostFloats(preT), hostFloats(p.bEnc), n, kMax, ranges, ids, values);
+      selectTopKColumns(hostFloats(preT), hostFloats(p.bEnc), n, kMax, ranges, ids, values, auxSelection);
       preT.dispose();
     } else {
       // A plain product, then bias and ReLU: tfjs' WASM fused matMul + bias + ReLU took ~1.5× the
       // plain product's time at ViT-B/16 size (370 vs 245 ms in the browser for [392, 768] · [768, 16,384]).
       const pre = tf.relu(tf.add(tf.matMul(shifted, p.wEnc), p.bEnc));
-      selectTopKRows(hostFloats(pre), n, m, kMax, ranges, ids, values);
+      selectTopKRows(hostFloats(pre), n, m, kMax, ranges, ids, values, auxSelection);
     }
     return shifted;
   });
+  // One differentiable output for both selections, [n, kMax + kAux]: the encoder's gradient is one pass.
+  const width = kMax + kAux;
+  const allIds = auxSelection ? interleave(ids, auxSelection.ids, n, kMax, kAux) : ids;
+  const allValues = auxSelection ? interleave(values, auxSelection.values, n, kMax, kAux) : values;
   const select = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [wEnc, , , shifted, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor2D, tf.GradSaveFunc];
     save([shifted]);
     return {
-      value: tf.tensor2d(values, [n, kMax]),
+      value: tf.tensor2d(allValues, [n, width]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const xc = saved[0] as tf.Tensor2D;
-        const [dW, dBias] = encoderGradientTensors(dy, values, ids, xc, kMax, m);
+        const [dW, dBias] = encoderGradientTensors(dy, allValues, allIds, xc, width, m);
         // b_pre's gradient through x − b_pre: −W_enc · dBias (a product that streams W_enc once).
         const dShift = tf.neg(tf.matMul(wEnc, dBias.reshape([m, 1]))).reshape([d]);
         return [dW, dBias, dShift, tf.zerosLike(xc)];
       },
     };
   });
+  const selected = select(p.wEnc, p.bEnc, p.bPre, centred) as tf.Tensor2D;
+  centred.dispose();
+  if (!auxSelection) return { values: selected, indices: tf.tensor2d(ids, [n, kMax], 'int32'), hostIndices: ids };
   const out = {
-    values: select(p.wEnc, p.bEnc, p.bPre, centred) as tf.Tensor2D,
+    values: selected.slice([0, 0], [-1, kMax]),
     indices: tf.tensor2d(ids, [n, kMax], 'int32'),
     hostIndices: ids,
+    aux: {
+      values: selected.slice([0, kMax], [-1, kAux]),
+      indices: tf.tensor2d(auxSelection.ids, [n, kAux], 'int32'),
+      hostIndices: auxSelection.ids,
+    },
   };
-  centred.dispose();
+  selected.dispose();
   return out;
 }
+
+/** Rows of [n, a] and [n, b] side by side, [n, a + b]. */
+function interleave<T extends Int32Array | Float32Array>(left: T, right: T, n: number, a: number, b: number): T {
+  const out = new (left.constructor as new (size: number) => T)(n * (a + b));
+  for (let row = 0; row < n; row++) {
+    out.set(left.subarray(row * a, (row + 1) * a), row * (a + b));
+    out.set(right.subarray(row * b, (row + 1) * b), row * (a + b) + a);
+  }
+  return out;
+}
+
 /** The first `count` columns of a row-major [n, width] array. */
 export function leadingColumns(ids: Int32Array, n: number, width: number, count: number): Int32Array {
   if (count === width) return ids;
