@@ -6,7 +6,7 @@
  * the slowest kernels with their shapes. Not a benchmark (one run, Node, not the browser):
  * docs/benchmarks.md uses it to say which parts of a step an optimisation changed.
  *
- *     B=2 T=11 STEPS=3 npx tsx bench/scale/trainStepProfile.ts
+ *     B=2 T=11 STEPS=3 [DEAD_AFTER=1] npx tsx bench/scale/trainStepProfile.ts
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -24,7 +24,17 @@ await tf.setBackend('wasm');
 await tf.ready();
 const config = makeConfig(
   { dImage: 768, dText: 512 },
-  { nShared: 12288, nImagePrivate: 2048, nTextPrivate: 2048, k: 64, kPrivate: 16, alignK: 128, kAux: 384 },
+  {
+    nShared: 12288,
+    nImagePrivate: 2048,
+    nTextPrivate: 2048,
+    k: 64,
+    kPrivate: 16,
+    alignK: 128,
+    kAux: 384,
+    // DEAD_AFTER=1: every latent silent in the first step is dead from the second on (AuxK runs).
+    ...(process.env.DEAD_AFTER ? { deadAfterTokens: Number(process.env.DEAD_AFTER) } : {}),
+  },
 );
 const model = createLucid(config, 1);
 const gaussian = makeGaussian(makeRng(3));

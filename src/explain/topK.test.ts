@@ -25,6 +25,14 @@ describe('the sampled Top-K picker', () => {
     },
     { name: 'all-zero rows', width: 600, k: 30, row: () => new Float32Array(600) },
     { name: 'k close to the width', width: 100, k: 60, row: () => gaussianArray(100, gaussian).map(Math.abs) },
+    // Above SORT_ABOVE_K with a row shorter than 4k: sorted whole.
+    {
+      name: 'a short row for a large k',
+      width: 500,
+      k: 200,
+      row: () => gaussianArray(500, gaussian).map((v) => Math.max(0, v)),
+    },
+    { name: 'a row shorter than a large k', width: 150, k: 200, row: () => gaussianArray(150, gaussian).map(Math.abs) },
   ];
   for (const { name, width, k, row } of cases) {
     it(`gives topKRow's ids and values, in its order: ${name}`, () => {

@@ -47,6 +47,9 @@ export function capPrivateRow(source: Float32Array, from: number, to: number, ke
   for (let j = from; j < to; j++) if (source[j] < threshold) source[j] = 0;
 }
 
+/** Above this k, a row shorter than 4k is sorted whole instead of inserted into k slots. */
+const SORT_ABOVE_K = 32;
+
 /** Every how many entries {@link topKPicker} samples to estimate a row's k-th largest value. */
 export const SAMPLE_STRIDE = 8;
 
@@ -54,8 +57,8 @@ export const SAMPLE_STRIDE = 8;
  * A Top-K of up to `maxWidth` entries at a time, as topKRow (largest first, lower index first among equals),
  * that scans most of a row once: the top of a 1-in-8 sample sets a threshold a little below the
  * row's k-th largest value, the entries at or above it (about k + 4·8) are collected in index order,
- * and topKRow runs on those. Where fewer than k entries reach the threshold, or it is not positive,
- * topKRow runs on the whole row. The result is the same either way (topK.test.ts); for 392 rows of
+ * and are sorted. Where fewer than k entries reach the threshold, or it is not positive, topKRow runs
+ * on the whole row (sorts it, when the row is shorter than 4k and k above SORT_ABOVE_K). The result is the same either way (topK.test.ts); for 392 rows of
  * 12,288 with k = 128 it took 32 ms in Node instead of topKRow's 56.
  */
 export function topKPicker(maxWidth: number, k: number) {
@@ -65,8 +68,7 @@ export function topKPicker(maxWidth: number, k: number) {
   const topIds = new Int32Array(top.length);
   const candidates = new Float32Array(maxWidth);
   const candidateIds = new Int32Array(maxWidth);
-  const picked = new Int32Array(k);
-  const pickedValues = new Float32Array(k);
+  const positions = new Int32Array(maxWidth);
   /** The k largest of `source[start .. start + width)` (width ≤ maxWidth) into `ids`/`values` at `out`. */
   return (source: Float32Array, start: number, width: number, ids: Int32Array, values: Float32Array, out: number) => {
     let count = 0;
@@ -86,14 +88,25 @@ export function topKPicker(maxWidth: number, k: number) {
         }
       }
     }
-    if (count < k) {
+    if (count < k && width < 4 * k && k > SORT_ABOVE_K) {
+      // A short row for a large k: all of it is sorted (insertion would move about k / 2 slots an entry).
+      for (let j = 0; j < width; j++) {
+        candidates[j] = source[start + j];
+        candidateIds[j] = j;
+      }
+      count = width;
+    } else if (count < k) {
       topKRow(source, start, width, k, ids, values, out);
       return;
     }
-    topKRow(candidates, 0, count, k, picked, pickedValues, 0);
-    for (let t = 0; t < k; t++) {
-      ids[out + t] = candidateIds[picked[t]];
-      values[out + t] = pickedValues[t];
+    // The candidates all pass the threshold, so most would be inserted: a sort (largest first, lower
+    // index first among equals, as topKRow) costs count · log count instead of about count · k / 2.
+    const order = positions.subarray(0, count);
+    for (let c = 0; c < count; c++) order[c] = c;
+    order.sort((a, b) => candidates[b] - candidates[a] || a - b);
+    for (let t = 0; t < Math.min(k, count); t++) {
+      ids[out + t] = candidateIds[order[t]];
+      values[out + t] = candidates[order[t]];
     }
   };
 }
