@@ -20,11 +20,12 @@ import type { TopKCodes } from './sparseDecode';
  * A Top-K SAE's encoder gradient is zero everywhere but at the selected codes, yet autodiff through
  * dense pre-activations multiplies a dense [d, n] · [n, m] product for ∂/∂W_enc (at ViT-B/16 size,
  * 392 patches: 9.9 GFLOP, as much as the forward product) and runs a dozen [n, m] element-wise passes
- * (mask, cap, scatter, sum). Here the forward pass is one fused matMul + bias + ReLU; each row's private
- * cap and Top-K are chosen on the host in one pass; and the backward pass accumulates
- * ∂/∂W_enc[:, j] = Σ g_ij (x_i − b_pre) over the n·k selected entries only (n·k·d multiply-adds, 1/m·k
- * of the dense product's), with ∂/∂b_enc and ∂/∂b_pre from the same entries. Host code, written by
- * hand because tfjs has no sparse-gradient kernels; on tfjs' WASM backend it reads and writes its heap.
+ * (mask, cap, scatter, sum). Here the forward pass is one product (latent-major on WASM); each token's
+ * bias, ReLU, private cap, Top-K and AuxK's Top-K are chosen on the host in one pass; and the backward
+ * pass accumulates ∂/∂W_enc[:, j] = Σ g_ij (x_i − b_pre) over the n·k selected entries only (n·k·d
+ * multiply-adds, k/m of the dense product's), with ∂/∂b_enc and ∂/∂b_pre from the same entries. Host
+ * code, written by hand because tfjs has no sparse-gradient kernels; on tfjs' WASM backend it reads and
+ * writes its heap, with the SIMD kernels of gradientKernel.ts (docs/lucid-core.md, "The sparse path").
  */
 
 /** Latents whose gradient columns {@link encoderGradients} accumulates before writing them out. */
