@@ -30,6 +30,19 @@ export function hostDecodeRuns(width: number): boolean {
 const offset = (tensor: tf.Tensor) => wasmHeapOffset(tensor, false)!;
 
 /**
+ * The entries of `ids` (latent ids) grouped by latent, in order (a counting sort): visiting them so,
+ * each decoder row is read once from memory and the n rows it meets stay in cache.
+ */
+function byLatent(ids: Int32Array, m: number): Int32Array {
+  const start = new Int32Array(m + 1);
+  for (const id of ids) start[id + 1]++;
+  for (let j = 0; j < m; j++) start[j + 1] += start[j];
+  const order = new Int32Array(ids.length);
+  for (let e = 0; e < ids.length; e++) order[start[ids[e]]++] = e;
+  return order;
+}
+
+/**
  * x̂ = Σ_t values[i, t] · W_dec[ids[i, t]] [n, d], as sparseDecode.ts `sparseDecode`, with gradients to
  * the values and to W_dec (only the rows of the chosen latents are read or written).
  * @param values [n, k]
@@ -46,10 +59,11 @@ export function hostSparseDecode(values: tf.Tensor2D, ids: Int32Array, wDec: tf.
     const [v, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([]);
     const codes = hostFloats(v).slice();
+    const order = byLatent(ids, m);
     const [out] = uninitialisedWasmTensors([[n, d]]);
     wasmHeapView(offset(out), n * d).fill(0);
     const [o, base] = [offset(out), offset(w)];
-    for (let e = 0; e < n * k; e++) {
+    for (const e of order) {
       if (codes[e] !== 0) kernels.axpy(o + ((e / k) | 0) * rowBytes, base + ids[e] * rowBytes, rowBytes, codes[e]);
     }
     return {
@@ -62,7 +76,7 @@ export function hostSparseDecode(values: tf.Tensor2D, ids: Int32Array, wDec: tf.
         const [g, weights, rows] = [offset(dy), offset(w), offset(dW)];
         wasmHeapView(rows, m * d).fill(0);
         const dv = wasmHeapView(offset(dValues), n * k);
-        for (let e = 0; e < n * k; e++) {
+        for (const e of order) {
           const row = g + ((e / k) | 0) * rowBytes;
           dv[e] = kernels.dot(weights + ids[e] * rowBytes, row, rowBytes);
           if (codes[e] !== 0) kernels.axpy(rows + ids[e] * rowBytes, row, rowBytes, codes[e]);
