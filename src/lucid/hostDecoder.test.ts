@@ -8,19 +8,9 @@ import { gaussianArray, makeGaussian, makeRng } from './random';
 import { sparseDecode } from './sparseDecode';
 import { createTrainer, removeGradientParallelToDecoderDirections } from './trainer';
 import { useBackend } from './testing/backend';
+import { relativeMaxDiff } from './testing/compare';
 
 const gaussian = makeGaussian(makeRng(23));
-
-/** Largest |a − b| relative to the largest |b| (at least 1). */
-function relativeMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 const random = (shape: [number, number]) => tf.tensor2d(gaussianArray(shape[0] * shape[1], gaussian), shape);
 

@@ -10,19 +10,9 @@ import { gaussianArray, makeGaussian, makeRng } from './random';
 import { type DecodePath, decodesSparsely, firedLatents, sparseDecode, topKCodes } from './sparseDecode';
 import { createTrainer } from './trainer';
 import { useBackend } from './testing/backend';
+import { relativeMaxDiff } from './testing/compare';
 
 const gaussian = makeGaussian(makeRng(11));
-
-/** Largest |a − b| relative to the largest |b| (at least 1). */
-function relativeMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 const world = makePlantedWorld({
   dImage: 16,

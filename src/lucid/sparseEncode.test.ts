@@ -11,19 +11,9 @@ import { gaussianArray, makeGaussian, makeRng } from './random';
 import { sparseDecode, topKCodes } from './sparseDecode';
 import { gradientKernelSwitch, sharedCodeProducts, sparseTopKEncode } from './sparseEncode';
 import { useBackend } from './testing/backend';
+import { relativeMaxDiff } from './testing/compare';
 
 const gaussian = makeGaussian(makeRng(17));
-
-/** Largest |a − b| relative to the largest |b| (at least 1). */
-function relativeMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 /** Each row's codes as latent → value (the order within a row is not part of the result). */
 function rowMaps(values: Float32Array, ids: Int32Array, n: number, k: number): Map<number, number>[] {

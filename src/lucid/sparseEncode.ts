@@ -40,6 +40,17 @@ interface Ranges {
 }
 
 /**
+ * How many codes each token's shared list (at most kMax) and private cap list (kPrivate, all of the
+ * range when it is smaller) keep; the cap list is not bounded by kMax because AuxK reads all of it.
+ */
+function keptCounts(ranges: Ranges, kMax: number): { sharedKeep: number; privateKeep: number } {
+  return {
+    sharedKeep: Math.min(kMax, ranges.nShared),
+    privateKeep: Math.max(0, Math.min(ranges.kPrivate, ranges.privateEnd - ranges.privateStart)),
+  };
+}
+
+/**
  * Each row's kMax largest entries of `pre` [n, m] among the shared latents and the row's `kPrivate`
  * largest private ones (the cap of encode.ts `capPrivate`), largest first, lower index first among
  * equals; entries of other latents are never read. Rows with fewer than kMax candidates are padded
@@ -55,9 +66,8 @@ export function selectTopKRows(
   values: Float32Array,
   aux?: AuxSelection,
 ): void {
-  const { nShared, privateStart, privateEnd, kPrivate } = ranges;
-  const sharedKeep = Math.min(kMax, nShared);
-  const privateKeep = Math.max(0, Math.min(kPrivate, privateEnd - privateStart));
+  const { nShared, privateStart, privateEnd } = ranges;
+  const { sharedKeep, privateKeep } = keptCounts(ranges, kMax);
   const auxPick = aux ? auxPicker(aux, nShared, privateKeep) : null;
   const sharedIds = new Int32Array(sharedKeep);
   const sharedValues = new Float32Array(sharedKeep);
@@ -277,9 +287,8 @@ export function selectTopKColumns(
   values: Float32Array,
   aux?: AuxSelection,
 ): void {
-  const { nShared, privateStart, privateEnd, kPrivate } = ranges;
-  const sharedKeep = Math.min(kMax, nShared);
-  const privateKeep = Math.max(0, Math.min(kPrivate, privateEnd - privateStart));
+  const { nShared, privateStart, privateEnd } = ranges;
+  const { sharedKeep, privateKeep } = keptCounts(ranges, kMax);
   const shared = { ids: new Int32Array(n * sharedKeep), values: new Float32Array(n * sharedKeep) };
   const own = { ids: new Int32Array(n * privateKeep), values: new Float32Array(n * privateKeep) };
   columnTopK(preT, bias, n, 0, nShared, sharedKeep, shared.ids, shared.values);
