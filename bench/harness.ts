@@ -23,9 +23,13 @@ export function buildApp(dist: string): void {
   if (build.status !== 0) throw new Error('vite build failed');
 }
 
-/** `vite preview` of `dist` on `port`; vite itself, not through npx: killing npx would leave its child serving the port. */
-export function startPreview(dist: string, port: number): ChildProcess {
-  return spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
+/**
+ * `vite preview` of `dist` on `port`, with vite.config.ts or the Vite config file `config`; vite itself,
+ * not through npx: killing npx would leave its child serving the port.
+ */
+export function startPreview(dist: string, port: number, config?: string): ChildProcess {
+  const args = ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'];
+  return spawn(process.execPath, config ? [...args, '--config', config] : args, {
     stdio: 'ignore',
     env: { ...process.env, LUCID_PORT: String(port), LUCID_DIST: dist },
   });

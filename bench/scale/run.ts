@@ -26,7 +26,8 @@
  * tab), BENCH_SHARD_PAIRS (200), BENCH_TRAIN_PAIRS (2; 8 fits tfjs' WASM memory since 2026-12-03), BENCH_TRAIN_STEPS (2), BENCH_TRAIN_WARMUP (1),
  * BENCH_TRAIN_REPEATS (3), BENCH_TRAIN ("wasm"), BENCH_SCALE_DIR (keep and reuse the model, shards
  * and batches there instead of a fresh temporary folder), BENCH_SKIP_BUILD, CHROMIUM_PATH,
- * BENCH_STAGES ("latencies,memory,training"; e.g. "training" times only that), BENCH_TRAIN_ADAM ("js"
+ * BENCH_STAGES ("latencies,isolation,memory,training"; e.g. "training" times only that; "isolation"
+ * repeats the latencies on a page served without COOP / COEP), BENCH_TRAIN_ADAM ("js"
  * times Adam's JavaScript pass instead of its WebAssembly SIMD kernel), BENCH_OUT (where the
  * JSON goes: bench/results-scale.json for a full run; a partial run writes none unless given).
  */
@@ -62,6 +63,11 @@ import {
 import { MODEL_ID, SERVED_DATA, type ScaleAssets, makeAssets, serveAssets, unserveAssets } from './assets';
 
 const PORT = 4232;
+/** The `isolation` stage's server: the same build, served without COOP / COEP (bench/scale/unisolated.config.ts). */
+const UNISOLATED_PORT = 4233;
+const UNISOLATED_CONFIG = 'bench/scale/unisolated.config.ts';
+/** The column of the `isolation` stage: WASM on a page that is not cross-origin isolated (one thread). */
+const UNISOLATED = 'wasm, not isolated';
 const DIST = 'dist-bench-scale';
 const numberEnv = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm').split(',') as BenchBackend[];
@@ -87,8 +93,8 @@ const ADAM_KERNEL = process.env.BENCH_TRAIN_ADAM !== 'js';
 const DEAD_AFTER = process.env.BENCH_TRAIN_DEAD_AFTER === undefined ? null : Number(process.env.BENCH_TRAIN_DEAD_AFTER);
 /** `BENCH_TRAIN_PROFILE=1` profiles one more step of each browser timing and prints its kernels to stderr. */
 const PROFILE = process.env.BENCH_TRAIN_PROFILE === '1';
-/** Which stages run (`latencies,memory,training`, all by default); a partial run writes `BENCH_OUT` only. */
-const STAGES = new Set((process.env.BENCH_STAGES ?? 'latencies,memory,training').split(','));
+/** Which stages run (`latencies,isolation,memory,training`, all by default); a partial run writes `BENCH_OUT` only. */
+const STAGES = new Set((process.env.BENCH_STAGES ?? 'latencies,isolation,memory,training').split(','));
 const PARTIAL = ['latencies', 'memory', 'training'].some((name) => !STAGES.has(name));
 const OUT = process.env.BENCH_OUT ?? (PARTIAL ? null : 'bench/results-scale.json');
 const TRAIN_BATCHES = 2;
@@ -99,18 +105,19 @@ interface Measured {
   cold: number | null;
   warm: number | null;
 }
-type Results = Record<string, Partial<Record<BenchBackend, Measured>>>;
+/** Measurements by row, then by column: a backend, or UNISOLATED. */
+type Results = Record<string, Record<string, Measured>>;
 
-function set(results: Results, name: string, backend: BenchBackend, cold: number | null, warm: number | null) {
+function set(results: Results, name: string, column: string, cold: number | null, warm: number | null) {
   results[name] ??= {};
-  results[name][backend] = { cold, warm };
+  results[name][column] = { cold, warm };
 }
 
-/** A fresh page of the app, once its own (embedded) model and dictionary are loaded, so it is idle. */
-async function openApp(browser: Browser): Promise<Page> {
+/** A fresh page of the app on `port`, once its own (embedded) model and dictionary are loaded, so it is idle. */
+async function openApp(browser: Browser, port = PORT): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
-  await page.goto(`http://localhost:${PORT}/?backend=wasm`);
+  await page.goto(`http://localhost:${port}/?backend=wasm`);
   await page.waitForSelector('[data-testid="dictionary-status"][data-dictionary="ready"]', { timeout: 120_000 });
   return page;
 }
@@ -126,14 +133,26 @@ async function load(page: Page, backend: BenchBackend, clipDevice?: BenchBackend
 /** First run and median of the later ones. */
 const split = <T>(runs: T[], pick: (run: T) => number) => [pick(runs[0]), median(runs.slice(1).map(pick))] as const;
 
-/** Image → heatmap, text → neurons and SAE throughput, in one page (loading the model takes ~30 s a page). */
-async function latencies(browser: Browser, backend: BenchBackend, results: Results, record: Record<string, unknown>) {
-  console.error(`bench:scale: ${backend}: loading the model, then image → heatmap, text → neurons, SAE throughput`);
-  const page = await openApp(browser);
+/**
+ * Image → heatmap, text → neurons and SAE throughput, in one page (loading the model takes ~30 s a
+ * page), into column `column`: the app served on `port`.
+ */
+async function latencies(
+  browser: Browser,
+  backend: BenchBackend,
+  results: Results,
+  record: Record<string, unknown>,
+  port = PORT,
+  column: string = backend,
+) {
+  console.error(`bench:scale: ${column}: loading the model, then image → heatmap, text → neurons, SAE throughput`);
+  const page = await openApp(browser, port);
   const loaded = await load(page, backend);
-  record[`${backend}.load`] = loaded;
-  set(results, 'bench worker: model load + warm-up (ms)', backend, loaded.modelMs, null);
-  set(results, 'bench worker: dictionary load + warm-up (ms)', backend, loaded.dictionaryMs, null);
+  record[`${column}.load`] = loaded;
+  set(results, 'bench worker: model load + warm-up (ms)', column, loaded.modelMs, null);
+  set(results, 'bench worker: dictionary load + warm-up (ms)', column, loaded.dictionaryMs, null);
+  set(results, '  WASM threads: ONNX Runtime', column, loaded.onnxThreads, null);
+  set(results, '  WASM threads: tfjs', column, loaded.tfjsThreads, null);
   const images: ImageToHeatmap[] = [];
   for (let i = 0; i <= REPEATS; i++) {
     const url = `/${SERVED_DATA}/fixtures/${FIXTURES[i % FIXTURES.length]}`;
@@ -142,16 +161,16 @@ async function latencies(browser: Browser, backend: BenchBackend, results: Resul
   const texts: TextToNeurons[] = [];
   for (let i = 0; i <= REPEATS; i++)
     texts.push(await page.evaluate((t) => window.__lucidBench!.textToNeurons(t), TEXTS[i % TEXTS.length]));
-  record[`${backend}.images`] = images;
-  record[`${backend}.texts`] = texts;
-  set(results, 'image → heatmap, total (ms)', backend, ...split(images, (r) => r.totalMs));
-  set(results, '  decode (ms)', backend, ...split(images, (r) => r.decodeMs));
-  set(results, '  CLIP vision encoder (ms)', backend, ...split(images, (r) => r.encoderMs));
-  set(results, '  SAE encode (ms)', backend, ...split(images, (r) => r.saeMs));
-  set(results, '  heatmap column + render (ms)', backend, ...split(images, (r) => r.columnMs + r.renderMs));
-  set(results, 'text → neurons, total (ms)', backend, ...split(texts, (r) => r.totalMs));
-  set(results, '  CLIP text encoder (ms)', backend, ...split(texts, (r) => r.encoderMs));
-  set(results, '  SAE encode, text (ms)', backend, ...split(texts, (r) => r.saeMs));
+  record[`${column}.images`] = images;
+  record[`${column}.texts`] = texts;
+  set(results, 'image → heatmap, total (ms)', column, ...split(images, (r) => r.totalMs));
+  set(results, '  decode (ms)', column, ...split(images, (r) => r.decodeMs));
+  set(results, '  CLIP vision encoder (ms)', column, ...split(images, (r) => r.encoderMs));
+  set(results, '  SAE encode (ms)', column, ...split(images, (r) => r.saeMs));
+  set(results, '  heatmap column + render (ms)', column, ...split(images, (r) => r.columnMs + r.renderMs));
+  set(results, 'text → neurons, total (ms)', column, ...split(texts, (r) => r.totalMs));
+  set(results, '  CLIP text encoder (ms)', column, ...split(texts, (r) => r.encoderMs));
+  set(results, '  SAE encode, text (ms)', column, ...split(texts, (r) => r.saeMs));
 
   const runs: (SaeThroughputRun & { maxAbsDifference: number })[] = [];
   for (let i = 0; i <= REPEATS; i++) {
@@ -159,19 +178,19 @@ async function latencies(browser: Browser, backend: BenchBackend, results: Resul
       await page.evaluate(([rows, plain]) => window.__lucidBench!.saeThroughput(rows, plain), [ROWS, PLAIN_JS_ROWS]),
     );
   }
-  record[`${backend}.throughput`] = runs;
+  record[`${column}.throughput`] = runs;
   const rate = (ms: number) => (ROWS * 1000) / ms;
-  set(results, `SAE encode, ${ROWS} rows (tokens/s)`, backend, ...split(runs, (r) => rate(r.encodeMs)));
-  set(results, '  plain tfjs matMul, same size (tokens/s)', backend, ...split(runs, (r) => rate(r.matMulMs)));
-  set(results, '  encode ÷ matMul speed', backend, ...split(runs, (r) => r.matMulMs / r.encodeMs));
+  set(results, `SAE encode, ${ROWS} rows (tokens/s)`, column, ...split(runs, (r) => rate(r.encodeMs)));
+  set(results, '  plain tfjs matMul, same size (tokens/s)', column, ...split(runs, (r) => rate(r.matMulMs)));
+  set(results, '  encode ÷ matMul speed', column, ...split(runs, (r) => r.matMulMs / r.encodeMs));
   set(
     results,
     `  plain JavaScript, ${PLAIN_JS_ROWS} rows timed (tokens/s)`,
-    backend,
+    column,
     ...split(runs, (r) => rate(r.plainJsMs)),
   );
   const worst = Math.max(...runs.map((r) => r.maxAbsDifference));
-  set(results, `  max |encode − plain JS| on ${PLAIN_JS_ROWS} rows`, backend, worst, null);
+  set(results, `  max |encode − plain JS| on ${PLAIN_JS_ROWS} rows`, column, worst, null);
   await page.context().close();
 }
 
@@ -359,11 +378,11 @@ async function training(browser: Browser, results: Results, record: Record<strin
   return { wasm: timings.get('wasm') ? byRate(timings.get('wasm')!) : null, reference, note };
 }
 
-function table(results: Results): string {
-  const header = ['measurement', ...BACKENDS.flatMap((b) => [`${b} first`, `${b} warm`])];
+function table(results: Results, columns: string[]): string {
+  const header = ['measurement', ...columns.flatMap((c) => [`${c} first`, `${c} warm`])];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const [name, row] of Object.entries(results)) {
-    const cells = BACKENDS.flatMap((b) => [format(row[b]?.cold), format(row[b]?.warm)]);
+    const cells = columns.flatMap((c) => [format(row[c]?.cold), format(row[c]?.warm)]);
     lines.push(`| ${name.replace(/^ {2}/, '  ↳ ')} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
@@ -376,6 +395,8 @@ const assets: ScaleAssets = await makeAssets(root, SHARD_PAIRS, TRAIN_BATCHES, T
 if (process.env.BENCH_SKIP_BUILD !== '1') buildApp(DIST);
 serveAssets(assets, DIST, 'e2e/fixtures/images');
 const server = startPreview(DIST, PORT);
+// The same build without the cross-origin isolation headers, for the `isolation` stage.
+const unisolatedServer = STAGES.has('isolation') ? startPreview(DIST, UNISOLATED_PORT, UNISOLATED_CONFIG) : null;
 const results: Results = {};
 const record: Record<string, unknown> = { assets: { ...assets, config: assets.config } };
 const settings = {
@@ -402,6 +423,7 @@ let trained: Awaited<ReturnType<typeof training>> | undefined;
 const failed: string[] = [];
 try {
   await waitForServer(`http://localhost:${PORT}/`);
+  if (unisolatedServer) await waitForServer(`http://localhost:${UNISOLATED_PORT}/`);
   const browser = await launch();
   // A stage that fails is reported and the others still run (their numbers may depend on unfinished work).
   const stage = async <T>(name: string, measure: () => Promise<T>): Promise<T | undefined> => {
@@ -417,6 +439,8 @@ try {
   if (STAGES.has('latencies'))
     for (const backend of BACKENDS)
       await stage(`${backend} latencies`, () => latencies(browser, backend, results, record));
+  if (STAGES.has('isolation'))
+    await stage('isolation', () => latencies(browser, 'wasm', results, record, UNISOLATED_PORT, UNISOLATED));
   if (STAGES.has('memory'))
     held = await stage('memory', () =>
       memory(browser, BACKENDS.includes('wasm') ? 'wasm' : BACKENDS[0], results, record),
@@ -425,6 +449,7 @@ try {
   await browser.close();
 } finally {
   server.kill();
+  unisolatedServer?.kill();
   unserveAssets(DIST);
   if (keep === undefined) rmSync(root, { recursive: true, force: true });
 }
@@ -441,7 +466,7 @@ const output = [
     `memory from ${assets.shardPairs} recorded images' activations; ${seconds} s`,
   `settings: ${JSON.stringify(settings)}`,
   '',
-  table(results),
+  table(results, STAGES.has('isolation') ? [...BACKENDS, UNISOLATED] : BACKENDS),
   '',
   trained?.note ?? '',
   ...failed.map((failure) => `failed: ${failure}`),

@@ -35,6 +35,10 @@ export interface BenchLoad {
   onnxDevice: BenchBackend;
   /** WebGPU adapter in use (null on WASM). */
   adapter: string | null;
+  /** Whether the worker is cross-origin isolated, and the WASM threads ONNX Runtime and tfjs were given. */
+  crossOriginIsolated: boolean;
+  onnxThreads: number | null;
+  tfjsThreads: number | null;
   modelMs: number;
   /** Dictionary fetch, parse, upload (and warm-up, where the explorer worker does one). */
   dictionaryMs: number;

@@ -6,8 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
-import { clipDeviceFor, describeWebGpuAdapter, switchBackend } from '../backend';
+import { clipDeviceFor, describeWebGpuAdapter, switchBackend, tfjsWasmThreadCount } from '../backend';
 import { configureClipForBrowser } from '../clip/browserEnvironment';
+import { onnxWasmThreadCount } from '../clip/environment';
 import { EMBEDDED_MODEL_ID } from '../clip/catalog';
 import { type ClipEncoder, decodeImage, loadClipEncoder } from '../clip/encoder';
 import { analyzeImageActivations, analyzeTextActivations, encodeRows } from '../explain/analyze';
@@ -99,7 +100,16 @@ const api: BenchWorkerApi = {
     await warmUpDictionary(dictionary, encoder.info.grid);
     const dictionaryMs = performance.now() - started;
     plainImageEncoder = await plainEncoderOf(dictionary);
-    return { tfjsBackend: choice.backend, onnxDevice: clipDevice, adapter, modelMs, dictionaryMs };
+    return {
+      tfjsBackend: choice.backend,
+      onnxDevice: clipDevice,
+      adapter,
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      onnxThreads: onnxWasmThreadCount() ?? null,
+      tfjsThreads: tfjsWasmThreadCount(),
+      modelMs,
+      dictionaryMs,
+    };
   },
 
   async imageToColumn(image, name) {

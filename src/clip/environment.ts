@@ -31,6 +31,11 @@ export function configureClipEnvironment(settings: ClipEnvironment): void {
   }
 }
 
+/** The WASM thread count ONNX Runtime was given (its own default where `configureClipEnvironment` set none). */
+export function onnxWasmThreadCount(): number | undefined {
+  return (env.backends.onnx as { wasm?: { numThreads?: number } }).wasm?.numThreads;
+}
+
 /** At most this many ONNX Runtime WASM threads: the model work shares the cores with tfjs and the page. */
 export const MAX_WASM_THREADS = 4;
 
