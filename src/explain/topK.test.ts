@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gaussianArray, makeGaussian, makeRng } from '../lucid/random';
-import { topKPicker, topKRow } from './topK';
+import { sortDescending, topKPicker, topKRow } from './topK';
 
 describe('the sampled Top-K picker', () => {
   const gaussian = makeGaussian(makeRng(5));
@@ -50,4 +50,23 @@ describe('the sampled Top-K picker', () => {
       expect(Array.from(values)).toEqual(Array.from(refValues));
     });
   }
+});
+
+describe('sortDescending', () => {
+  it('orders as a comparator sort does: largest first, lower position first among equals (−0 equals +0)', () => {
+    const gaussian = makeGaussian(makeRng(9));
+    const values = gaussianArray(3000, gaussian).map((v, i) => (i % 5 === 0 ? Math.round(v * 2) / 2 : v));
+    values.set([0, -0, 0, -0, -1.5, -1.5, Infinity, -Infinity, 3.4e38, -3.4e38, 1e-45, -1e-45], 100);
+    const order = new Int32Array(values.length);
+    sortDescending(values, values.length, new Float64Array(values.length), order);
+    const expected = Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b);
+    expect(Array.from(order)).toEqual(expected);
+  });
+
+  it('sorts only the first count entries', () => {
+    const values = Float32Array.from([1, 5, 3, 9, 7]);
+    const order = new Int32Array(5).fill(-1);
+    sortDescending(values, 3, new Float64Array(5), order);
+    expect(Array.from(order)).toEqual([1, 2, 0, -1, -1]);
+  });
 });

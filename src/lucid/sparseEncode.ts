@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Modality, latentCount, privateRange } from './config';
-import { SAMPLE_STRIDE, topKPicker, topKRow } from '../explain/topK';
+import { SAMPLE_STRIDE, sampleQuantile, sortDescending, topKPicker, topKRow } from '../explain/topK';
 import { gradientKernelsFor, type GradientKernels } from './gradientKernel';
 import {
   hostFloats,
@@ -210,13 +210,14 @@ function columnTopK(
   if (k <= 0) return;
   const width = to - from;
   const full = new Uint8Array(n).fill(1);
-  const capacity = 8 * k + 64;
+  // Twice the candidates a token's threshold lets through on average (SAMPLE_STRIDE · its quantile), and more.
+  const capacity = 2 * SAMPLE_STRIDE * sampleQuantile(k, Math.ceil(width / SAMPLE_STRIDE)) + 64;
   const candidates = new Float32Array(n * capacity);
   const candidateIds = new Int32Array(n * capacity);
   const counts = new Int32Array(n);
   if (width >= 4 * k) {
     const sampled = Math.ceil(width / SAMPLE_STRIDE);
-    const quantile = Math.min(sampled, Math.ceil(k / SAMPLE_STRIDE) + 4);
+    const quantile = sampleQuantile(k, sampled);
     const samples = new Float32Array(n * sampled);
     for (let s = 0; s < sampled; s++) {
       const j = from + s * SAMPLE_STRIDE;
@@ -245,15 +246,16 @@ function columnTopK(
         }
       }
     }
-    const picked = new Int32Array(k);
-    const top = new Float32Array(k);
+    const keys = new Float64Array(capacity);
+    const order = new Int32Array(capacity);
     for (let i = 0; i < n; i++) {
       if (counts[i] < k || counts[i] > capacity) continue;
       full[i] = 0;
-      topKRow(candidates, i * capacity, counts[i], k, picked, top, 0);
+      // Every candidate passed the threshold: a sort beats inserting most of them into k slots.
+      sortDescending(candidates.subarray(i * capacity, (i + 1) * capacity), counts[i], keys, order);
       for (let t = 0; t < k; t++) {
-        values[i * k + t] = top[t];
-        ids[i * k + t] = candidateIds[i * capacity + picked[t]];
+        values[i * k + t] = candidates[i * capacity + order[t]];
+        ids[i * k + t] = candidateIds[i * capacity + order[t]];
       }
     }
   }
@@ -511,31 +513,38 @@ export function sparseTopKEncode(
   };
   const memory = wasmMemory();
   const kernels = memory && gradientKernelSwitch.enabled ? gradientKernelsFor(memory) : null;
-  const centred = tf.tidy(() => {
-    const shifted = tf.sub(x, p.bPre) as tf.Tensor2D;
+  // One differentiable output for both selections, [n, kMax + kAux]: the encoder's gradient is one pass.
+  const width = kMax + kAux;
+  // The product and the selection run inside the custom gradient's forward function, which tfjs runs
+  // as one kernel, off the tape: as taped ops, the product's gradient would save (clone) its inputs —
+  // W_enc or its transpose, 50 MB at ViT-B/16 size — for a gradient that is never taken.
+  const select = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [wEnc, bEnc, bPre, input, save] = args as [
+      tf.Tensor2D,
+      tf.Tensor1D,
+      tf.Tensor1D,
+      tf.Tensor2D,
+      tf.GradSaveFunc,
+    ];
+    const shifted = tf.sub(input, bPre) as tf.Tensor2D;
     if (kernels && d % 4 === 0) {
       // Latent-major, W_encᵀ · xᵀ [m, n]: tfjs' WASM matMul repacks its right operand on every call
       // (XNNPACK's packed weights are cached per tensor, and W_enc changes every step); here that is
       // the small xᵀ, and W_enc is transposed by the SIMD kernel instead (browser, ViT-B/16 size:
       // docs/benchmarks.md). Bias and ReLU are applied by the selection.
-      const preT = tf.tidy(() => tf.matMul(heapTranspose(kernels, p.wEnc), tf.transpose(shifted)));
-      selectTopKColumns(hostFloats(preT), hostFloats(p.bEnc), n, kMax, ranges, ids, values, auxSelection);
+      const preT = tf.tidy(() => tf.matMul(heapTranspose(kernels, wEnc), tf.transpose(shifted)));
+      selectTopKColumns(hostFloats(preT), hostFloats(bEnc), n, kMax, ranges, ids, values, auxSelection);
       preT.dispose();
     } else {
       // A plain product, then bias and ReLU: tfjs' WASM fused matMul + bias + ReLU took ~1.5× the
       // plain product's time at ViT-B/16 size (370 vs 245 ms in the browser for [392, 768] · [768, 16,384]).
-      const pre = tf.relu(tf.add(tf.matMul(shifted, p.wEnc), p.bEnc));
+      const pre = tf.tidy(() => tf.relu(tf.add(tf.matMul(shifted, wEnc), bEnc)));
       selectTopKRows(hostFloats(pre), n, m, kMax, ranges, ids, values, auxSelection);
+      pre.dispose();
     }
-    return shifted;
-  });
-  // One differentiable output for both selections, [n, kMax + kAux]: the encoder's gradient is one pass.
-  const width = kMax + kAux;
-  const allIds = auxSelection ? interleave(ids, auxSelection.ids, n, kMax, kAux) : ids;
-  const allValues = auxSelection ? interleave(values, auxSelection.values, n, kMax, kAux) : values;
-  const select = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [wEnc, , , shifted, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor2D, tf.GradSaveFunc];
     save([shifted]);
+    const allIds = auxSelection ? interleave(ids, auxSelection.ids, n, kMax, kAux) : ids;
+    const allValues = auxSelection ? interleave(values, auxSelection.values, n, kMax, kAux) : values;
     return {
       value: tf.tensor2d(allValues, [n, width]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -547,8 +556,7 @@ export function sparseTopKEncode(
       },
     };
   });
-  const selected = select(p.wEnc, p.bEnc, p.bPre, centred) as tf.Tensor2D;
-  centred.dispose();
+  const selected = select(p.wEnc, p.bEnc, p.bPre, x) as tf.Tensor2D;
   if (!auxSelection) return { values: selected, indices: tf.tensor2d(ids, [n, kMax], 'int32'), hostIndices: ids };
   const out = {
     values: selected.slice([0, 0], [-1, kMax]),
