@@ -266,3 +266,16 @@ test('a lost WebGPU device: training continues on WASM from the last checkpoint'
   await waitForStep(page, onWasm + 5);
   await stopAndWait(page);
 });
+
+test('the host helper threads change no weight: the same steps with and without them are equal bit for bit', async ({
+  page,
+}) => {
+  await openTrainTab(page, 'wasm');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const parity = await hook(page, 'hostHelperParity');
+  console.log(`host helper parity: ${JSON.stringify(parity)} (${cores} cores)`);
+  // As many helpers as src/lucid/hostThreads.ts starts on this page (cross-origin isolated, shared memory).
+  expect(parity.helpers).toBe(Math.min(3, cores - 1));
+  expect(parity.compared).toBeGreaterThan(100_000);
+  expect(parity.differing).toBe(0);
+});

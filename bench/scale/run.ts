@@ -86,6 +86,8 @@ const TRAIN_REPEATS = numberEnv('BENCH_TRAIN_REPEATS', 3);
 const TRAIN_BACKENDS = (process.env.BENCH_TRAIN ?? 'wasm').split(',') as BenchBackend[];
 /** `BENCH_TRAIN_ADAM=js` times training with Adam's JavaScript pass instead of its SIMD kernel. */
 const ADAM_KERNEL = process.env.BENCH_TRAIN_ADAM !== 'js';
+/** `BENCH_TRAIN_HELPERS=0` times training without the host helper threads (src/lucid/hostThreads.ts). */
+const HOST_HELPERS = process.env.BENCH_TRAIN_HELPERS !== '0';
 /**
  * `BENCH_TRAIN_DEAD_AFTER=N` trains with deadAfterTokens = N on both sides (1: every latent that did not
  * fire in the warm-up step is dead in the timed ones, so they compute AuxK).
@@ -309,6 +311,7 @@ async function browserTraining(browser: Browser, backend: BenchBackend, { warmup
     warmupSteps: warmup,
     steps,
     adamKernel: ADAM_KERNEL,
+    hostHelpers: HOST_HELPERS,
     profile: PROFILE,
   };
   try {
@@ -415,6 +418,7 @@ const settings = {
   trainBackends: TRAIN_BACKENDS,
   stages: [...STAGES],
   adamKernel: ADAM_KERNEL,
+  hostHelpers: HOST_HELPERS,
   trainDeadAfter: DEAD_AFTER,
 };
 console.error(`bench:scale settings: ${JSON.stringify(settings)}`);

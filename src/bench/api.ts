@@ -104,6 +104,8 @@ export interface TrainThroughputRequest {
   steps: number;
   /** Whether Adam may use its WebAssembly SIMD kernel on WASM (default true; false times the JavaScript pass). */
   adamKernel?: boolean;
+  /** False: the host passes run on the training worker alone, without helper threads (src/lucid/hostThreads.ts). */
+  hostHelpers?: boolean;
   /** Also profile one more step with tf.profile and return where its time went (default false). */
   profile?: boolean;
 }

@@ -11,6 +11,8 @@ import { createLucid, disposeLucid } from '../lucid/model';
 import { decodeSafetensors } from '../lucid/safetensors';
 import { createTrainer } from '../lucid/trainer';
 import { adamKernelSwitch, wasmAdamKernel } from '../lucid/leanAdam';
+import { wasmMemory } from '../lucid/hostTensors';
+import { hostHelpersReady, hostThreadSwitch, readyHelpers } from '../lucid/hostThreads';
 import type { BenchmarkResult } from '../training/api';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainStepProfile, TrainThroughputRequest } from './api';
@@ -74,7 +76,11 @@ export async function trainThroughput(
   const model = createLucid(config, 1);
   const trainer = createTrainer(model);
   adamKernelSwitch.enabled = request.adamKernel ?? true;
+  hostThreadSwitch.enabled = request.hostHelpers ?? true;
   try {
+    // The host helper threads start while this worker yields (src/lucid/hostThreads.ts), as the app's run loop does between steps.
+    const memory = wasmMemory();
+    if (memory) await hostHelpersReady(memory);
     for (let i = 0; i < warmupSteps; i++) trainer.step(batches[i % batches.length]);
     await trainer.readLosses();
     const started = performance.now();
@@ -91,8 +97,10 @@ export async function trainThroughput(
     const length = batches[0].captions?.length ?? 0;
     const threads = tfjsWasmThreadCount();
     const adam = threads !== null && adamKernelSwitch.enabled && wasmAdamKernel() !== null ? ', SIMD Adam' : '';
+    const helpers = memory ? readyHelpers(memory) : 0;
+    const helped = helpers > 0 ? `, ${helpers} host helper thread${helpers === 1 ? '' : 's'}` : '';
     return {
-      backend: threads === null ? backend : `${backend} (${threads} thread${threads === 1 ? '' : 's'}${adam})`,
+      backend: threads === null ? backend : `${backend} (${threads} thread${threads === 1 ? '' : 's'}${adam}${helped})`,
       configuration:
         `B=${pairs} pairs, ${grid[0]}×${grid[1]} patches, ${length}-token captions, ` +
         `d=${config.dImage}/${config.dText}, m=${latentCount(config)}, k=${config.k}, Sinkhorn ${config.sinkhornIterations} it`,
@@ -102,6 +110,7 @@ export async function trainThroughput(
     };
   } finally {
     adamKernelSwitch.enabled = true;
+    hostThreadSwitch.enabled = true;
     trainer.dispose();
     disposeLucid(model);
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type GradientKernels, gradientKernelsFor } from './gradientKernel';
 import { hostFloats, uninitialisedWasmTensors, wasmHeapOffset, wasmHeapView, wasmMemory } from './hostTensors';
+import { runSplit } from './hostThreads';
 
 /**
  * The decoder's per-step work as row passes on tfjs' WASM heap with the SIMD kernels of
@@ -100,11 +101,7 @@ export function hostProjectOutDecoderDirections(gradient: tf.Tensor2D, decoder: 
   const g = wasmHeapOffset(gradient, true);
   const w = wasmHeapOffset(decoder, false);
   if (!kernels || g === null || w === null) return null;
-  const rowBytes = d * 4;
-  for (let j = 0; j < m; j++) {
-    const parallel = kernels.dot(g + j * rowBytes, w + j * rowBytes, rowBytes);
-    kernels.axpy(g + j * rowBytes, w + j * rowBytes, rowBytes, -parallel);
-  }
+  runSplit(wasmMemory()!, { adam: null, gradient: kernels }, 'projectRows', [g, w, d], m, 1, d);
   return gradient;
 }
 
@@ -119,11 +116,6 @@ export function hostUnitRows(decoder: tf.Tensor2D): tf.Tensor2D | null {
   const kernels = kernelsFor(d);
   if (!kernels || wasmHeapOffset(decoder, false) === null) return null;
   const [out] = uninitialisedWasmTensors([[m, d]]);
-  const [o, w] = [offset(out), offset(decoder)];
-  const rowBytes = d * 4;
-  for (let j = 0; j < m; j++) {
-    const norm = Math.sqrt(kernels.dot(w + j * rowBytes, w + j * rowBytes, rowBytes));
-    kernels.scale(o + j * rowBytes, w + j * rowBytes, rowBytes, 1 / Math.max(norm, 1e-12));
-  }
+  runSplit(wasmMemory()!, { adam: null, gradient: kernels }, 'unitRows', [offset(out), offset(decoder), d], m, 1, d);
   return out as tf.Tensor2D;
 }

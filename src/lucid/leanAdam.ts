@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamKernelFor } from './adamKernel';
 import { type WasmInternals, wasmHeapOffset, wasmHeapView, wasmMemory } from './hostTensors';
+import { runSplit } from './hostThreads';
 
 /** The parts of tfjs' AdamOptimizer (tfjs-core 4.22, adam_optimizer.js) that its update reads and writes. */
 interface AdamInternals {
@@ -134,13 +135,8 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
             // where the kernel could not be built).
             const grouped = kernel ? value.size - (value.size % 4) : 0;
             if (grouped > 0) {
-              kernel!(
-                w,
-                out,
-                m,
-                v,
-                g,
-                grouped * 4,
+              // Split across the host helper threads where there are any (hostThreads.ts).
+              const folded = [
                 c.beta1,
                 c.beta2,
                 c.oneMinusBeta1,
@@ -148,6 +144,14 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
                 c.step,
                 c.inverseCorrection2,
                 c.epsilon,
+              ];
+              runSplit(
+                wasmMemory()!,
+                { adam: kernel, gradient: null },
+                'adam',
+                [w, out, m, v, g, ...folded],
+                grouped,
+                4,
               );
             }
             if (grouped < value.size) {

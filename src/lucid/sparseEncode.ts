@@ -10,6 +10,8 @@ import {
   wasmHeapView,
   wasmMemory,
 } from './hostTensors';
+import { TRANSPOSE_TILE } from './hostOps';
+import { runSplit } from './hostThreads';
 import type { LucidModel } from './model';
 import type { TopKCodes } from './sparseDecode';
 
@@ -446,32 +448,24 @@ function encoderGradientTensors(
   return [dW, dBias];
 }
 
-/** Tile sides (rows × columns of the source) of {@link heapTranspose}: a tile's rows stay in cache. */
-const TRANSPOSE_TILE = [64, 64] as const;
-
 /**
  * The transpose of a [rows, cols] float32 tensor on tfjs' WASM heap, by the SIMD kernel a tile at a
- * time (~2.5× faster than untiled, and than tfjs' Transpose, at [768, 16,384] in Node). `rows` must be a
- * multiple of 4.
+ * time (~2.5× faster than untiled, and than tfjs' Transpose, at [768, 16,384] in Node), split across
+ * the host helper threads where there are any (hostThreads.ts). `rows` must be a multiple of 4.
  */
 function heapTranspose(kernels: GradientKernels, source: tf.Tensor2D): tf.Tensor2D {
   const [rows, cols] = source.shape;
   const [out] = uninitialisedWasmTensors([[cols, rows]]);
   const [dst, src] = [wasmHeapOffset(out, false)!, wasmHeapOffset(source, false)!];
-  const [tileRows, tileCols] = TRANSPOSE_TILE;
-  // dst[j][c] = src[c][j]: the kernel's rows are the output's (source columns j), its width the source rows c.
-  for (let c0 = 0; c0 < rows; c0 += tileRows) {
-    for (let j0 = 0; j0 < cols; j0 += tileCols) {
-      kernels.transposeBlock(
-        dst + (j0 * rows + c0) * 4,
-        src + (c0 * cols + j0) * 4,
-        Math.min(tileCols, cols - j0),
-        cols * 4,
-        rows * 4,
-        Math.min(tileRows, rows - c0),
-      );
-    }
-  }
+  runSplit(
+    wasmMemory()!,
+    { adam: null, gradient: kernels },
+    'transpose',
+    [dst, src, rows, cols],
+    rows,
+    TRANSPOSE_TILE[0],
+    cols,
+  );
   return out as tf.Tensor2D;
 }
 

@@ -6,6 +6,7 @@ import type { Remote } from 'comlink';
 import type { BackendName } from '../backend';
 import type { BenchmarkResult, MetricsPoint, ResumableRun, TrainingApi } from '../training/api';
 import { newTrainingWorker, trainingWorker } from '../training/client';
+import type { HostHelperParity } from './hostHelperParity';
 import type { TrainingWorkerHooks } from './trainingWorker';
 
 /** The e2e build's training worker exposes its hooks beside TrainingApi (trainingWorker.ts). */
@@ -29,6 +30,8 @@ export interface TrainingTestApi {
   failNextCheckpointWithQuota(): Promise<void>;
   /** Training throughput of the benchmark configuration, in a fresh worker on `backend`. */
   benchmark(backend: BackendName, steps: number, pairs: number): Promise<BenchmarkResult>;
+  /** The same training with and without the host helper threads, in a fresh worker: differing weights. */
+  hostHelperParity(): Promise<HostHelperParity>;
 }
 
 export function trainingTestApi(): TrainingTestApi {
@@ -42,6 +45,14 @@ export function trainingTestApi(): TrainingTestApi {
     poisonWeights: () => api().testPoisonWeights(),
     crash: () => api().testCrash(),
     failNextCheckpointWithQuota: () => api().testFailNextCheckpointWithQuota(),
+    async hostHelperParity() {
+      const worker = newTrainingWorker();
+      try {
+        return await (worker.api as HookedWorker).testHostHelperParity();
+      } finally {
+        worker.terminate();
+      }
+    },
     async benchmark(backend, steps, pairs) {
       const worker = newTrainingWorker();
       try {

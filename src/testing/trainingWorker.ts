@@ -10,6 +10,7 @@ import { benchmarkTraining } from '../training/benchmark';
 import * as indexedDbStore from '../training/checkpointStore';
 import { patchCodes } from '../training/measure';
 import { type CheckpointStore, createTrainingSession } from '../training/session';
+import { type HostHelperParity, hostHelperParity } from './hostHelperParity';
 import { crashSoon, loseWebGpuDevice } from './workerFaults';
 
 /** What the e2e training worker exposes besides TrainingApi (page side: trainingHooks.ts). */
@@ -27,6 +28,8 @@ export interface TrainingWorkerHooks {
   testCrash(): Promise<void>;
   /** Trains the benchmark configuration on synthetic activations (`npm run bench`). */
   testBenchmark(backend: BackendName, steps: number, pairs: number): Promise<BenchmarkResult>;
+  /** Trains a small model with and without the host helper threads and compares the weights (hostHelperParity.ts). */
+  testHostHelperParity(): Promise<HostHelperParity>;
 }
 
 /** `base`, except that the next checkpoint write after `failNextWithQuota()` throws as a full disk would. */
@@ -87,6 +90,10 @@ export function trainingWorkerWithHooks(): TrainingApi & TrainingWorkerHooks {
       await initBackend(name);
       await switchBackend(name);
       return benchmarkTraining(name, steps, pairs);
+    },
+    async testHostHelperParity() {
+      if (session.state().run) throw new Error('The parity check is not possible while a run is in progress');
+      return hostHelperParity();
     },
   };
   return { ...session.api, ...hooks };

@@ -8,6 +8,8 @@ import type { HostPairBatch } from '../lucid/batch';
 import { latentCount } from '../lucid/config';
 import { createLucid, disposeLucid } from '../lucid/model';
 import { gaussianArray, makeGaussian, makeRng } from '../lucid/random';
+import { wasmMemory } from '../lucid/hostTensors';
+import { hostHelpersReady } from '../lucid/hostThreads';
 import { createTrainer } from '../lucid/trainer';
 import type { BenchmarkResult } from './api';
 import { scratchConfig } from './scratchConfig';
@@ -44,6 +46,9 @@ export async function benchmarkTraining(backend: string, steps: number, pairs: n
   const trainer = createTrainer(model);
   const batches = [benchmarkBatch(pairs, 1), benchmarkBatch(pairs, 2)];
   try {
+    // The host helper threads start while this worker yields (src/lucid/hostThreads.ts), as the run loop does between steps.
+    const memory = wasmMemory();
+    if (memory) await hostHelpersReady(memory);
     for (let i = 0; i < WARMUP_STEPS; i++) trainer.step(batches[i % 2]);
     await trainer.readLosses();
     const started = performance.now();
